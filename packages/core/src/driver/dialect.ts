@@ -1,0 +1,82 @@
+import type { OrmError } from '../errors.js'
+import type { SqlCompiler, CompiledQuery } from '../sql/compiler.js'
+import type { DdlCompiler } from '../sql/ddl-compiler.js'
+import type { Capabilities } from './capabilities.js'
+import type { Codecs } from './codecs.js'
+
+export type Isolation = 'read committed' | 'repeatable read' | 'serializable'
+
+/** What a driver gives back for one statement. */
+export interface DriverResult {
+  /** Arrays (rowMode 'array', in select-list order) or objects keyed by column name (rowMode 'object'). */
+  readonly rows: readonly unknown[]
+  /** Rows changed by INSERT/UPDATE/DELETE. */
+  readonly affectedRows: number
+  /** The first generated id of an INSERT, where the driver reports one. */
+  readonly insertId?: number | bigint
+}
+
+export type RowMode = 'array' | 'object'
+
+/** One connection of the pool (or the one embedded database), held by a statement or a transaction. */
+export interface Connection {
+  execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult>
+  begin(isolation?: Isolation): Promise<void>
+  commit(): Promise<void>
+  rollback(): Promise<void>
+  savepoint(name: string): Promise<void>
+  releaseSavepoint(name: string): Promise<void>
+  rollbackToSavepoint(name: string): Promise<void>
+  /** Give the connection back. `broken` tells the pool to drop it instead of reusing it. */
+  release(broken?: boolean): void
+}
+
+/** Opens, lends and closes connections. */
+export interface Driver {
+  /** Called once, on first use: open the pool, check the server, return capability corrections. */
+  connect(): Promise<Partial<Capabilities>>
+  acquire(): Promise<Connection>
+  close(): Promise<void>
+}
+
+/** Introspected database structure, for `orm pull`. */
+export interface IntrospectedColumn {
+  name: string
+  dataType: string
+  nullable: boolean
+  default?: string | null
+  autoIncrement: boolean
+}
+export interface IntrospectedForeignKey {
+  columns: string[]
+  referencedTable: string
+  referencedColumns: string[]
+  onDelete?: string
+}
+export interface IntrospectedTable {
+  name: string
+  columns: IntrospectedColumn[]
+  primaryKey: string[]
+  uniques: string[][]
+  foreignKeys: IntrospectedForeignKey[]
+}
+export interface Introspector {
+  tables(connection: Connection): Promise<IntrospectedTable[]>
+}
+
+/**
+ * A dialect: everything the core needs to talk to one kind of database. The core asks its capabilities,
+ * never its name (the name is only for messages).
+ */
+export interface Dialect {
+  readonly name: string
+  /** Capabilities before connecting; the driver's `connect()` corrects them from the server. */
+  readonly capabilities: Capabilities
+  readonly codecs: Codecs
+  createDriver(): Driver
+  createCompiler(capabilities: Capabilities): SqlCompiler
+  createDdlCompiler(compiler: SqlCompiler): DdlCompiler
+  /** Map a driver error to the ORM's error classes (constraint errors normalized; QueryError otherwise). */
+  mapError(error: unknown, sql?: string): OrmError
+  readonly introspector?: Introspector
+}
