@@ -1,0 +1,148 @@
+import { ConnectionError, OrmError } from '../errors.js'
+import type { CompiledQuery, SqlCompiler } from '../sql/compiler.js'
+import type { StatementNode } from '../sql/ast.js'
+import { defaultCapabilities, type Capabilities } from './capabilities.js'
+import type { Connection, Dialect, Driver, DriverResult, RowMode } from './dialect.js'
+
+/** What the `log` option receives for every statement. */
+export interface LogEvent {
+  readonly sql: string
+  readonly params: readonly unknown[]
+  readonly durationMs: number
+  readonly rowCount: number
+  readonly error?: OrmError
+}
+export type LogFn = (event: LogEvent) => void
+
+/**
+ * The connection side of one `db`: the dialect, its driver (opened on first use), the capabilities
+ * corrected by the server, the compiler built from them, and the log. Shared by every session of the db.
+ */
+export class DbCore {
+  private driver?: Driver
+  private connecting?: Promise<void>
+  private closed = false
+  private caps: Capabilities
+  private currentCompiler: SqlCompiler
+
+  constructor(
+    readonly dialect: Dialect,
+    readonly log?: LogFn,
+  ) {
+    this.caps = { ...defaultCapabilities, ...dialect.capabilities }
+    this.currentCompiler = dialect.createCompiler(this.caps)
+  }
+
+  get capabilities(): Capabilities {
+    return this.caps
+  }
+
+  get compiler(): SqlCompiler {
+    return this.currentCompiler
+  }
+
+  /** Opens the driver once; every statement waits for it. */
+  ready(): Promise<void> {
+    if (this.closed) return Promise.reject(new ConnectionError(`This db (${this.dialect.name}) is closed.`))
+    if (!this.connecting) {
+      this.connecting = (async () => {
+        const driver = this.dialect.createDriver()
+        try {
+          const corrections = await driver.connect()
+          this.caps = { ...this.caps, ...corrections }
+          this.currentCompiler = this.dialect.createCompiler(this.caps)
+          this.driver = driver
+        } catch (error) {
+          await driver.close().catch(() => {})
+          throw this.mapError(error)
+        }
+      })()
+      this.connecting.catch(() => {
+        this.connecting = undefined // a later call may try again
+      })
+    }
+    return this.connecting
+  }
+
+  async acquire(): Promise<Connection> {
+    await this.ready()
+    if (this.closed || !this.driver) throw new ConnectionError(`This db (${this.dialect.name}) is closed.`)
+    try {
+      return await this.driver.acquire()
+    } catch (error) {
+      throw this.mapError(error)
+    }
+  }
+
+  mapError(error: unknown, sql?: string): OrmError {
+    if (error instanceof OrmError) return error
+    return this.dialect.mapError(error, sql)
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    const pending = this.connecting
+    if (pending) await pending.catch(() => {})
+    await this.driver?.close()
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+}
+
+/**
+ * Where statements run: the pool (a connection per statement) or one connection held by a transaction.
+ * Compiles, executes, maps errors and logs.
+ */
+export class Session {
+  private finished = false
+
+  constructor(
+    readonly core: DbCore,
+    readonly connection?: Connection,
+    readonly depth = 0,
+  ) {}
+
+  get inTransaction(): boolean {
+    return this.connection !== undefined
+  }
+
+  compile(node: StatementNode): CompiledQuery {
+    return this.core.compiler.compile(node)
+  }
+
+  run(node: StatementNode, rowMode: RowMode = 'array'): Promise<DriverResult> {
+    return this.execute(this.compile(node), rowMode)
+  }
+
+  async execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult> {
+    if (this.finished) throw new OrmError('This transaction has already finished; use the db it was started from.')
+    const connection = this.connection ?? (await this.core.acquire())
+    const started = performance.now()
+    let broken = false
+    try {
+      const result = await connection.execute(query, rowMode)
+      this.core.log?.({
+        sql: query.sql,
+        params: query.params,
+        durationMs: performance.now() - started,
+        rowCount: result.rows.length || result.affectedRows,
+      })
+      return result
+    } catch (raw) {
+      const error = this.core.mapError(raw, query.sql)
+      broken = error instanceof ConnectionError
+      this.core.log?.({ sql: query.sql, params: query.params, durationMs: performance.now() - started, rowCount: 0, error })
+      throw error
+    } finally {
+      if (!this.connection) connection.release(broken)
+    }
+  }
+
+  /** Marks a transaction's session as done: later statements through it are an error. */
+  finish(): void {
+    this.finished = true
+  }
+}

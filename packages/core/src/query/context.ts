@@ -1,0 +1,16 @@
+import type { Session } from '../driver/session.js'
+import type { AnySchema } from '../schema/define-schema.js'
+import type { TableMeta } from '../schema/table.js'
+import type { TableScope } from './where.js'
+
+/** What a query over one table needs: the session it runs on, the schema, and the table. */
+export interface QueryContext {
+  readonly session: Session
+  readonly schema: AnySchema
+  readonly tableKey: string
+  readonly meta: TableMeta
+}
+
+export function scopeOf(ctx: QueryContext): TableScope {
+  return { meta: ctx.meta, alias: ctx.meta.name }
+}

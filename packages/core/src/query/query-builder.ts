@@ -1,0 +1,382 @@
+import { NotFoundError, ValidationError } from '../errors.js'
+import { toSafeNumber } from '../driver/codecs.js'
+import type { AnySchema } from '../schema/define-schema.js'
+import type { ColumnMeta } from '../schema/table.js'
+import { andAll, n, type ExprNode, type OrderNode, type SelectNode } from '../sql/ast.js'
+import type { CompiledQuery } from '../sql/compiler.js'
+import type { SqlFragment } from '../sql/sql-template.js'
+import { scopeOf, type QueryContext } from './context.js'
+import { keyPredicate } from './keys.js'
+import { readPlan, readRows } from './row-reader.js'
+import type { ColumnName, InferUpdate, Operator, Page, Row, TableKey, TableOf } from './types.js'
+import {
+  checkDirection, checkInteger, checkOperator, columnNode, columnOf, comparison, foldClauses, inList, rawPredicate,
+  valueFor,
+} from './where.js'
+import { deleteWhere, restoreWhere, updateWhere } from './mutations.js'
+
+interface Clause {
+  readonly or: boolean
+  readonly expr: ExprNode
+}
+
+interface QueryState {
+  readonly clauses: readonly Clause[]
+  readonly order: readonly OrderNode[]
+  readonly limit?: number
+  readonly offset?: number
+  readonly select?: readonly ColumnMeta[]
+  readonly trashed: 'exclude' | 'with' | 'only'
+}
+
+const EMPTY: QueryState = Object.freeze({ clauses: [], order: [], trashed: 'exclude' })
+
+type Cols<S extends AnySchema, K extends TableKey<S>> = ColumnName<TableOf<S, K>>
+type ValueOf<S extends AnySchema, K extends TableKey<S>, C extends Cols<S, K>> = Row<S, K>[C]
+type WhereValue<V> = V | null | readonly V[] | SqlFragment
+type Group<S extends AnySchema, K extends TableKey<S>> = (q: QueryBuilder<S, K, any>) => QueryBuilder<S, K, any>
+
+/**
+ * The query builder of one table. Immutable: every method returns a new builder, so a builder can be
+ * kept and reused. Column names are checked against the schema as they are given.
+ */
+export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S, K>> {
+  constructor(
+    protected readonly ctx: QueryContext,
+    protected readonly state: QueryState = EMPTY,
+  ) {}
+
+  protected next(patch: Partial<QueryState>): this {
+    const Ctor = this.constructor as new (ctx: QueryContext, state: QueryState) => this
+    return new Ctor(this.ctx, { ...this.state, ...patch })
+  }
+
+  private column(prop: unknown): ColumnMeta {
+    return columnOf(this.ctx.meta, prop)
+  }
+
+  private ref(column: ColumnMeta): ExprNode {
+    return columnNode(scopeOf(this.ctx), column)
+  }
+
+  private add(or: boolean, expr: ExprNode): this {
+    return this.next({ clauses: [...this.state.clauses, { or, expr }] })
+  }
+
+  /** The predicate of a `where`: `(column, value)`, `(column, op, value)`, `({ column: value })` or `(q => group)`. */
+  private predicate(args: unknown[]): ExprNode {
+    const [first, second, third] = args
+    if (typeof first === 'function') return this.group(first as Group<S, K>)
+    if (first !== null && typeof first === 'object') {
+      const entries = Object.entries(first as Record<string, unknown>)
+      const parts = entries.map(([prop, value]) => {
+        const column = this.column(prop)
+        return comparison(this.ref(column), column, '=', value)
+      })
+      return parts.length === 1 ? parts[0] : n.and(parts)
+    }
+    const column = this.column(first)
+    if (args.length === 2) return comparison(this.ref(column), column, '=', second)
+    if (args.length === 3) return comparison(this.ref(column), column, checkOperator(second), third)
+    throw new ValidationError('where() takes (column, value), (column, operator, value), ({ column: value }) or (q => group).')
+  }
+
+  private group(fn: Group<S, K>): ExprNode {
+    const inner = fn(new QueryBuilder<S, K>(this.ctx, { ...EMPTY, trashed: 'with' }))
+    if (!(inner instanceof QueryBuilder)) throw new ValidationError('A where group callback must return the builder it was given.')
+    return foldClauses(inner.state.clauses) ?? n.constant(true)
+  }
+
+  where<C extends Cols<S, K>>(column: C, value: WhereValue<ValueOf<S, K, C>>): this
+  where<C extends Cols<S, K>>(column: C, op: Operator, value: unknown): this
+  where(values: Partial<{ [C in Cols<S, K>]: WhereValue<ValueOf<S, K, C>> }>): this
+  where(group: Group<S, K>): this
+  where(...args: unknown[]): this {
+    return this.add(false, this.predicate(args))
+  }
+
+  orWhere<C extends Cols<S, K>>(column: C, value: WhereValue<ValueOf<S, K, C>>): this
+  orWhere<C extends Cols<S, K>>(column: C, op: Operator, value: unknown): this
+  orWhere(values: Partial<{ [C in Cols<S, K>]: WhereValue<ValueOf<S, K, C>> }>): this
+  orWhere(group: Group<S, K>): this
+  orWhere(...args: unknown[]): this {
+    return this.add(true, this.predicate(args))
+  }
+
+  /** NOT (group). */
+  whereNot(group: Group<S, K>): this {
+    return this.add(false, n.not(this.group(group)))
+  }
+  orWhereNot(group: Group<S, K>): this {
+    return this.add(true, n.not(this.group(group)))
+  }
+
+  whereIn<C extends Cols<S, K>>(column: C, values: readonly ValueOf<S, K, C>[]): this {
+    const col = this.column(column)
+    return this.add(false, inList(this.ref(col), col, values, false))
+  }
+  whereNotIn<C extends Cols<S, K>>(column: C, values: readonly ValueOf<S, K, C>[]): this {
+    const col = this.column(column)
+    return this.add(false, inList(this.ref(col), col, values, true))
+  }
+  orWhereIn<C extends Cols<S, K>>(column: C, values: readonly ValueOf<S, K, C>[]): this {
+    const col = this.column(column)
+    return this.add(true, inList(this.ref(col), col, values, false))
+  }
+  orWhereNotIn<C extends Cols<S, K>>(column: C, values: readonly ValueOf<S, K, C>[]): this {
+    const col = this.column(column)
+    return this.add(true, inList(this.ref(col), col, values, true))
+  }
+
+  whereNull(column: Cols<S, K>): this {
+    return this.add(false, n.isNull(this.ref(this.column(column))))
+  }
+  whereNotNull(column: Cols<S, K>): this {
+    return this.add(false, n.isNull(this.ref(this.column(column)), true))
+  }
+  orWhereNull(column: Cols<S, K>): this {
+    return this.add(true, n.isNull(this.ref(this.column(column))))
+  }
+  orWhereNotNull(column: Cols<S, K>): this {
+    return this.add(true, n.isNull(this.ref(this.column(column)), true))
+  }
+
+  whereBetween<C extends Cols<S, K>>(column: C, range: readonly [ValueOf<S, K, C>, ValueOf<S, K, C>]): this {
+    return this.add(false, this.between(column, range, false))
+  }
+  whereNotBetween<C extends Cols<S, K>>(column: C, range: readonly [ValueOf<S, K, C>, ValueOf<S, K, C>]): this {
+    return this.add(false, this.between(column, range, true))
+  }
+  orWhereBetween<C extends Cols<S, K>>(column: C, range: readonly [ValueOf<S, K, C>, ValueOf<S, K, C>]): this {
+    return this.add(true, this.between(column, range, false))
+  }
+
+  private between(prop: unknown, range: readonly unknown[], negate: boolean): ExprNode {
+    const col = this.column(prop)
+    if (!Array.isArray(range) || range.length !== 2) throw new ValidationError('whereBetween takes [low, high].')
+    return n.between(this.ref(col), valueFor(col, range[0]), valueFor(col, range[1]), negate)
+  }
+
+  /** Raw SQL with `?` placeholders; every value is bound. */
+  whereRaw(sql: string | SqlFragment, values: readonly unknown[] = []): this {
+    return this.add(false, rawPredicate(sql, values))
+  }
+  orWhereRaw(sql: string | SqlFragment, values: readonly unknown[] = []): this {
+    return this.add(true, rawPredicate(sql, values))
+  }
+
+  /** Only these columns: the result type narrows to them. */
+  select<C extends Cols<S, K>>(...columns: C[]): QueryBuilder<S, K, Pick<R, Extract<C, keyof R>>> {
+    const list = columns.flat() as unknown[]
+    if (list.length === 0) throw new ValidationError('select() needs at least one column.')
+    return this.next({ select: list.map((c) => this.column(c)) }) as any
+  }
+
+  orderBy(column: Cols<S, K>, direction: 'asc' | 'desc' = 'asc'): this {
+    const col = this.column(column)
+    return this.next({ order: [...this.state.order, n.order(this.ref(col), checkDirection(direction), col.config.nullable)] })
+  }
+  latest(column: Cols<S, K> = 'createdAt' as Cols<S, K>): this {
+    return this.orderBy(column, 'desc')
+  }
+  oldest(column: Cols<S, K> = 'createdAt' as Cols<S, K>): this {
+    return this.orderBy(column, 'asc')
+  }
+
+  limit(count: number): this {
+    return this.next({ limit: checkInteger(count, 'limit') })
+  }
+  offset(count: number): this {
+    return this.next({ offset: checkInteger(count, 'offset') })
+  }
+
+  /** Include soft-deleted rows. */
+  withTrashed(): this {
+    return this.next({ trashed: 'with' })
+  }
+  /** Only soft-deleted rows. */
+  onlyTrashed(): this {
+    return this.next({ trashed: 'only' })
+  }
+
+  // ---- building ---------------------------------------------------------------------------------
+
+  /** The WHERE of this query with the soft-delete scope applied. */
+  protected whereNode(trashed = this.state.trashed): ExprNode | undefined {
+    const user = foldClauses(this.state.clauses)
+    const soft = this.ctx.meta.softDelete
+    if (!soft || trashed === 'with') return user
+    return andAll([user, n.isNull(this.ref(soft), trashed === 'only')])
+  }
+
+  protected selectedColumns(): readonly ColumnMeta[] {
+    return this.state.select ?? this.ctx.meta.columns
+  }
+
+  protected selectNode(overrides: Partial<SelectNode> = {}): SelectNode {
+    const { limit, offset, order } = this.state
+    return n.select({
+      from: n.table(this.ctx.meta.name),
+      columns: this.selectedColumns().map((c) => this.ref(c)),
+      where: this.whereNode(),
+      orderBy: order,
+      limit: limit === undefined ? undefined : n.integer(limit),
+      offset: offset === undefined ? undefined : n.integer(offset),
+      ...overrides,
+    })
+  }
+
+  /** The SQL and parameters this query would run, for inspection. */
+  toSQL(): CompiledQuery {
+    return this.ctx.session.compile(this.selectNode())
+  }
+
+  // ---- reading ----------------------------------------------------------------------------------
+
+  async get(): Promise<R[]> {
+    const node = this.selectNode()
+    const result = await this.ctx.session.run(node)
+    return readRows<R>(result.rows, readPlan(this.ctx.session.core.dialect.codecs, this.selectedColumns()))
+  }
+
+  /** The first row (by primary key when no order was given), or null. */
+  async first(): Promise<R | null> {
+    let q = this.limit(1)
+    if (this.state.order.length === 0) q = q.orderByKey()
+    const rows = await q.get()
+    return rows[0] ?? null
+  }
+
+  async firstOrFail(): Promise<R> {
+    const row = await this.first()
+    if (!row) throw new NotFoundError(this.ctx.meta.name)
+    return row
+  }
+
+  async find(key: unknown): Promise<R | null> {
+    return this.add(false, keyPredicate(scopeOf(this.ctx), key)).first()
+  }
+
+  async findOrFail(key: unknown): Promise<R> {
+    const row = await this.find(key)
+    if (!row) throw new NotFoundError(this.ctx.meta.name, key)
+    return row
+  }
+
+  private orderByKey(): this {
+    const order = this.ctx.meta.primaryKey.map((p) => n.order(this.ref(this.column(p)), 'asc'))
+    return this.next({ order })
+  }
+
+  async count(): Promise<number> {
+    const { limit, offset } = this.state
+    let node: SelectNode
+    if (limit === undefined && offset === undefined) {
+      node = this.selectNode({ columns: [n.fn('count', [n.star()])], orderBy: [], limit: undefined, offset: undefined })
+    } else {
+      const inner = this.selectNode({ columns: [n.raw(['1'])] })
+      node = n.select({ from: { kind: 'DerivedTable', query: inner, alias: 'counted' }, columns: [n.fn('count', [n.star()])] })
+    }
+    const result = await this.ctx.session.run(node)
+    return toSafeNumber((result.rows[0] as unknown[])[0])
+  }
+
+  async exists(): Promise<boolean> {
+    const node = this.selectNode({ columns: [n.raw(['1'])], orderBy: [], limit: n.integer(1), offset: undefined })
+    const result = await this.ctx.session.run(node)
+    return result.rows.length > 0
+  }
+
+  /** The values of one column. */
+  async pluck<C extends Cols<S, K>>(column: C): Promise<ValueOf<S, K, C>[]> {
+    const col = this.column(column)
+    const rows = await this.next({ select: [col] }).get()
+    return rows.map((r) => (r as Record<string, unknown>)[col.prop]) as ValueOf<S, K, C>[]
+  }
+
+  async paginate(options: { page?: number; perPage?: number } = {}): Promise<Page<R>> {
+    const page = checkInteger(options.page ?? 1, 'page')
+    const perPage = checkInteger(options.perPage ?? 15, 'perPage')
+    if (page < 1 || perPage < 1) throw new ValidationError('page and perPage must be at least 1.')
+    const total = await this.next({ limit: undefined, offset: undefined }).count()
+    const data = await this.limit(perPage).offset((page - 1) * perPage).get()
+    return { data, total, page, perPage, lastPage: Math.max(1, Math.ceil(total / perPage)) }
+  }
+
+  /**
+   * Reads the rows in batches, one statement per batch. Without an explicit order it walks the primary key
+   * (keyset pagination, stable under inserts); with one it pages by offset with the key as a tie-breaker.
+   */
+  async *cursor(options: { batchSize?: number } = {}): AsyncGenerator<R, void, undefined> {
+    const size = checkInteger(options.batchSize ?? 500, 'batchSize')
+    if (size < 1) throw new ValidationError('batchSize must be at least 1.')
+    const pk = this.ctx.meta.primaryKey
+    const keyset = this.state.order.length === 0 && pk.length === 1 && this.state.limit === undefined && !this.state.offset
+    if (keyset) {
+      const keyColumn = this.column(pk[0])
+      let last: unknown = undefined
+      for (;;) {
+        let q = this.orderByKey().limit(size)
+        if (last !== undefined) q = q.add(false, n.binary(this.ref(keyColumn), '>', valueFor(keyColumn, last)))
+        const rows = await q.withKey(keyColumn).get()
+        for (const row of rows) yield this.state.select && !this.state.select.includes(keyColumn) ? omit(row, keyColumn.prop) : row
+        if (rows.length < size) return
+        last = (rows[rows.length - 1] as Record<string, unknown>)[keyColumn.prop]
+      }
+    }
+    const base = this.state.order.length ? this : this.orderByKey()
+    const start = this.state.offset ?? 0
+    const end = this.state.limit === undefined ? Infinity : start + this.state.limit
+    for (let offset = start; offset < end; offset += size) {
+      const rows = await base.next({ offset, limit: Math.min(size, end - offset) }).get()
+      yield* rows
+      if (rows.length < size) return
+    }
+  }
+
+  private withKey(column: ColumnMeta): this {
+    const select = this.state.select
+    return select && !select.includes(column) ? this.next({ select: [...select, column] }) : this
+  }
+
+  // ---- writing ----------------------------------------------------------------------------------
+
+  /** Updates the matching rows; returns how many rows matched. */
+  update(values: InferUpdate<TableOf<S, K>>): Promise<number> {
+    return updateWhere(this.ctx, this.writeTarget(), values as Record<string, unknown>)
+  }
+
+  /** Deletes the matching rows (soft where the table soft-deletes, unless `force`); returns how many. */
+  delete(options: { force?: boolean } = {}): Promise<number> {
+    return deleteWhere(this.ctx, this.writeTarget(), options.force === true)
+  }
+
+  forceDelete(): Promise<number> {
+    return this.delete({ force: true })
+  }
+
+  /** Brings soft-deleted matching rows back. */
+  restore(): Promise<number> {
+    return restoreWhere(this.ctx, this.writeTarget('only'))
+  }
+
+  /** The WHERE that selects the rows to write; a limit or order turns into a key subquery. */
+  private writeTarget(trashed = this.state.trashed): ExprNode | undefined {
+    const where = this.whereNode(trashed)
+    if (this.state.limit === undefined && this.state.offset === undefined) return where
+    const pkCols = this.ctx.meta.primaryKey.map((p) => this.column(p))
+    if (pkCols.length === 0) throw new ValidationError(`A limited update/delete needs a primary key on "${this.ctx.meta.name}".`)
+    const inner = this.selectNode({ columns: pkCols.map((c) => this.ref(c)), where })
+    const wrapped = n.select({
+      from: { kind: 'DerivedTable', query: inner, alias: 'targets' },
+      columns: pkCols.map((c) => n.column(c.name, 'targets')),
+    })
+    return n.in(pkCols.map((c) => this.ref(c)), wrapped)
+  }
+}
+
+function omit<R>(row: R, prop: string): R {
+  const copy = { ...(row as Record<string, unknown>) }
+  delete copy[prop]
+  return copy as R
+}
