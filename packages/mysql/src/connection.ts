@@ -1,0 +1,108 @@
+import { ValidationError, type CompiledQuery, type Connection, type DriverResult, type Isolation, type OrmError, type RowMode } from '@orm/core'
+import type { PoolConnection, QueryOptions, ResultSetHeader } from 'mysql2/promise'
+
+/**
+ * Statements the server cannot prepare (transaction control, savepoints, session settings) or that should not
+ * fill the per-connection statement cache (DDL): they go through `query()` instead of `execute()`.
+ */
+const NOT_PREPARED = /^\s*(?:create|alter|drop|truncate|rename|start|begin|commit|rollback|savepoint|release|set|lock|unlock|use|xa|grant|revoke|flush)\b/i
+/** Statements whose result rows are RETURNING rows, one per changed row. */
+const CHANGES_ROWS = /^\s*(?:insert|replace|update|delete)\b/i
+
+const LEVELS: Record<Isolation, string> = {
+  'read committed': 'READ COMMITTED',
+  'repeatable read': 'REPEATABLE READ',
+  serializable: 'SERIALIZABLE',
+}
+
+export type QueryDefaults = Omit<QueryOptions, 'sql' | 'values'>
+
+/** One pooled mysql2 connection. */
+export class MysqlConnection implements Connection {
+  private broken = false
+  private released = false
+
+  constructor(
+    readonly raw: PoolConnection,
+    private readonly defaults: QueryDefaults,
+    private readonly mapError: (error: unknown, sql?: string) => OrmError,
+  ) {}
+
+  async execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult> {
+    const options: QueryOptions = { ...this.defaults, sql: query.sql, values: query.params as any[], rowsAsArray: rowMode === 'array' }
+    try {
+      const [result] = NOT_PREPARED.test(query.sql) ? await this.raw.query(options) : await this.raw.execute(options)
+      return toDriverResult(result, query.sql)
+    } catch (error) {
+      throw this.fail(error, query.sql)
+    }
+  }
+
+  async begin(isolation?: Isolation): Promise<void> {
+    if (isolation !== undefined) {
+      const level = LEVELS[isolation]
+      if (!level) throw new ValidationError(`Unknown isolation level "${String(isolation)}". Valid: ${Object.keys(LEVELS).join(', ')}.`)
+      await this.run(`SET TRANSACTION ISOLATION LEVEL ${level}`)
+    }
+    await this.run('START TRANSACTION')
+  }
+
+  commit(): Promise<void> {
+    return this.run('COMMIT')
+  }
+
+  rollback(): Promise<void> {
+    return this.run('ROLLBACK')
+  }
+
+  savepoint(name: string): Promise<void> {
+    return this.run(`SAVEPOINT ${quote(name)}`)
+  }
+
+  releaseSavepoint(name: string): Promise<void> {
+    return this.run(`RELEASE SAVEPOINT ${quote(name)}`)
+  }
+
+  rollbackToSavepoint(name: string): Promise<void> {
+    return this.run(`ROLLBACK TO SAVEPOINT ${quote(name)}`)
+  }
+
+  /** A broken connection (or one whose socket died) is destroyed, never handed to the next caller. */
+  release(broken = false): void {
+    if (this.released) return
+    this.released = true
+    if (broken || this.broken) this.raw.destroy()
+    else this.raw.release()
+  }
+
+  private async run(sql: string): Promise<void> {
+    try {
+      await this.raw.query(sql)
+    } catch (error) {
+      throw this.fail(error, sql)
+    }
+  }
+
+  private fail(error: unknown, sql: string): OrmError {
+    if ((error as { fatal?: boolean } | null)?.fatal) this.broken = true
+    return this.mapError(error, sql)
+  }
+}
+
+function quote(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`'
+}
+
+function toDriverResult(result: unknown, sql: string): DriverResult {
+  if (Array.isArray(result)) return { rows: result, affectedRows: CHANGES_ROWS.test(sql) ? result.length : 0 }
+  const header = result as ResultSetHeader
+  return { rows: [], affectedRows: header.affectedRows, insertId: toInsertId(header.insertId) }
+}
+
+/** 0 means the table generated no id. With bigNumberStrings an id beyond 2^53 arrives as text. */
+function toInsertId(id: number | string | undefined): number | bigint | undefined {
+  if (id === undefined || id === 0 || id === '0') return undefined
+  if (typeof id === 'number') return id
+  const num = Number(id)
+  return Number.isSafeInteger(num) ? num : BigInt(id)
+}
