@@ -46,7 +46,7 @@ export class ForeignIdBlueprint extends ColumnBlueprint {
     if (!table && base === this.name) {
       throw new SchemaError(`foreignId("${this.name}").constrained(): cannot infer the table; name it: constrained('posts').`)
     }
-    this.foreign = { table: table ?? this.owner.resolveTable(plural(base)), column: snakeCase(column) }
+    this.foreign = { table: this.owner.resolveTable(table ?? plural(base)), column: snakeCase(column) }
     return this
   }
   references(column: string): this {

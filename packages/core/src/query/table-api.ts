@@ -44,8 +44,8 @@ export class TableApi<S extends AnySchema, K extends TableKey<S>> {
   }
 
   /** Inserts one row or many and returns them as stored, with their generated ids. */
-  insert(values: InferInsert<TableOf<S, K>>): Promise<Row<S, K>>
   insert(values: readonly InferInsert<TableOf<S, K>>[]): Promise<Row<S, K>[]>
+  insert(values: InferInsert<TableOf<S, K>>): Promise<Row<S, K>>
   async insert(values: unknown): Promise<unknown> {
     if (Array.isArray(values)) return insertRows(this.ctx, values)
     const [row] = await insertRows(this.ctx, [values as Record<string, unknown>])
@@ -53,8 +53,8 @@ export class TableApi<S extends AnySchema, K extends TableKey<S>> {
   }
 
   /** Inserts, or updates the row that has the same `conflict` columns. */
-  upsert(values: InferInsert<TableOf<S, K>>, options?: UpsertOptions & { conflict?: readonly ColumnName<TableOf<S, K>>[] }): Promise<Row<S, K>>
   upsert(values: readonly InferInsert<TableOf<S, K>>[], options?: UpsertOptions & { conflict?: readonly ColumnName<TableOf<S, K>>[] }): Promise<Row<S, K>[]>
+  upsert(values: InferInsert<TableOf<S, K>>, options?: UpsertOptions & { conflict?: readonly ColumnName<TableOf<S, K>>[] }): Promise<Row<S, K>>
   async upsert(values: unknown, options: UpsertOptions = {}): Promise<unknown> {
     if (Array.isArray(values)) return upsertRows(this.ctx, values, options)
     const [row] = await upsertRows(this.ctx, [values as Record<string, unknown>], options)

@@ -10,6 +10,9 @@ import type { ColumnDefinitionNode, CreateTableNode, DdlNode, DropTableNode } fr
 export abstract class DdlCompiler {
   constructor(readonly compiler: SqlCompiler) {}
 
+  /** Plain indexes go inside CREATE TABLE (MySQL, which has no CREATE INDEX IF NOT EXISTS) instead of after it. */
+  protected readonly inlineIndexes: boolean = false
+
   compile(node: DdlNode): string[] {
     return node.kind === 'CreateTable' ? this.createTable(node) : [this.dropTable(node)]
   }
@@ -30,7 +33,9 @@ export abstract class DdlCompiler {
     for (const column of node.columns) parts.push(this.columnDefinition(column, column.name === inlinePk))
     if (node.primaryKey.length > 1) parts.push(`PRIMARY KEY (${node.primaryKey.map((c) => this.q(c)).join(', ')})`)
     for (const idx of node.indexes) {
-      if (idx.unique) parts.push(`CONSTRAINT ${this.q(idx.name)} UNIQUE (${idx.columns.map((c) => this.q(c)).join(', ')})`)
+      const columns = idx.columns.map((c) => this.q(c)).join(', ')
+      if (idx.unique) parts.push(`CONSTRAINT ${this.q(idx.name)} UNIQUE (${columns})`)
+      else if (this.inlineIndexes) parts.push(`INDEX ${this.q(idx.name)} (${columns})`)
     }
     for (const fk of node.foreignKeys) {
       let clause = `CONSTRAINT ${this.q(fk.name)} FOREIGN KEY (${fk.columns.map((c) => this.q(c)).join(', ')}) ` +
@@ -42,11 +47,9 @@ export abstract class DdlCompiler {
     const head = `CREATE TABLE ${node.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.q(node.name)}`
     const statements = [`${head} (\n  ${parts.join(',\n  ')}\n)${this.tableSuffix()}`]
     for (const idx of node.indexes) {
-      if (!idx.unique) {
-        statements.push(
-          `CREATE INDEX ${this.q(idx.name)} ON ${this.q(node.name)} (${idx.columns.map((c) => this.q(c)).join(', ')})`,
-        )
-      }
+      if (idx.unique || this.inlineIndexes) continue
+      const columns = idx.columns.map((c) => this.q(c)).join(', ')
+      statements.push(`CREATE INDEX ${node.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.q(idx.name)} ON ${this.q(node.name)} (${columns})`)
     }
     return statements
   }

@@ -1,0 +1,60 @@
+import { createDb, type Db, type Dialect, type LogEvent } from '@orm/core'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { schema, type TestSchema } from './fixtures.js'
+
+export interface ConformanceOptions {
+  /** Shown in the suite's name and report. */
+  name: string
+  /** Makes a fresh dialect; called once per suite file section. */
+  createDialect: () => Dialect | Promise<Dialect>
+}
+
+/** A db on the test schema, a statement log, and a clean set of tables before each case. */
+export interface SuiteContext {
+  readonly db: Db<TestSchema>
+  /** Statements run since the current case began. */
+  readonly log: LogEvent[]
+  readonly dialect: Dialect
+}
+
+/** Sets up the db for a describe block: tables created once, emptied before each case. */
+export function useDb(options: ConformanceOptions): SuiteContext {
+  const ctx = { log: [] as LogEvent[] } as { db: Db<TestSchema>; log: LogEvent[]; dialect: Dialect }
+  beforeAll(async () => {
+    ctx.dialect = await options.createDialect()
+    ctx.db = createDb({ schema, dialect: ctx.dialect, log: (e) => ctx.log.push(e) })
+    await ctx.db.schema.drop()
+    await ctx.db.schema.create()
+  })
+  beforeEach(async () => {
+    for (const key of ['postTags', 'posts', 'tags', 'kinds', 'notes'] as const) await ctx.db[key].query().withTrashed().forceDelete()
+    await ctx.db.users.query().withTrashed().update({ managerId: null })
+    await ctx.db.users.query().withTrashed().forceDelete()
+    ctx.log.length = 0
+  })
+  afterAll(async () => {
+    if (!ctx.db) return
+    await ctx.db.schema.drop()
+    await ctx.db.close()
+  })
+  return ctx
+}
+
+/** A few users and posts, inserted the same way on every dialect. */
+export async function seed(db: Db<TestSchema>) {
+  const [ann, bob, cid, dee] = await db.users.insert([
+    { name: 'Ann', email: 'ann@x.io', age: 31 },
+    { name: 'Bob', email: 'bob@x.io', age: 25, active: false },
+    { name: 'Cid', email: 'cid@x.io' },
+    { name: 'Dee', email: 'dee@x.io', age: 42 },
+  ])
+  await db.users.update(bob.id, { managerId: ann.id })
+  await db.users.update(cid.id, { managerId: ann.id })
+  const posts = await db.posts.insert([
+    { authorId: ann.id, title: 'Alpha', published: true, views: 10, rating: '4.50' },
+    { authorId: ann.id, title: 'Beta', views: 3 },
+    { authorId: bob.id, title: 'Gamma', published: true, views: 7, body: 'hello' },
+    { authorId: dee.id, title: 'Delta', published: true, views: 0, meta: { words: 120 } },
+  ])
+  return { ann, bob, cid, dee, posts }
+}

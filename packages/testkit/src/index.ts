@@ -1,0 +1,33 @@
+import { describe } from 'vitest'
+import type { ConformanceOptions } from './context.js'
+import { ddlSuite } from './suites/ddl.js'
+import { errorSuite } from './suites/errors.js'
+import { limitSuite } from './suites/limits.js'
+import { readingSuite } from './suites/reading.js'
+import { softDeleteSuite } from './suites/soft-deletes.js'
+import { transactionSuite } from './suites/transactions.js'
+import { valueSuite } from './suites/values.js'
+import { whereSuite } from './suites/where.js'
+import { writingSuite } from './suites/writing.js'
+
+export type { ConformanceOptions, SuiteContext } from './context.js'
+export { useDb, seed } from './context.js'
+export * as fixtures from './fixtures.js'
+
+/**
+ * The conformance suite, for vitest: call it at the top level of a test file with a function that makes
+ * your dialect. Every case runs through the public API and asserts the values read back.
+ */
+export function runConformance(options: ConformanceOptions): void {
+  describe(`conformance: ${options.name}`, () => {
+    readingSuite(options)
+    whereSuite(options)
+    writingSuite(options)
+    softDeleteSuite(options)
+    transactionSuite(options)
+    errorSuite(options)
+    valueSuite(options)
+    ddlSuite(options)
+    limitSuite(options)
+  })
+}

@@ -1,0 +1,72 @@
+import { sql, ValidationError } from '@orm/core'
+import { describe, expect, it } from 'vitest'
+import { seed, useDb, type ConformanceOptions } from '../context.js'
+
+export function whereSuite(options: ConformanceOptions) {
+  describe('where', () => {
+    const t = useDb(options)
+    const names = (q: { pluck(c: 'name'): Promise<string[]> }) => q.pluck('name')
+
+    it('(column, value), (column, op, value), ({ column: value }) and null', async () => {
+      await seed(t.db)
+      const q = t.db.users.query().orderBy('name')
+      expect(await names(q.where('name', 'Bob'))).toEqual(['Bob'])
+      expect(await names(q.where('age', '>=', 31))).toEqual(['Ann', 'Dee'])
+      expect(await names(q.where('age', '!=', 31))).toEqual(['Bob', 'Dee'])
+      expect(await names(q.where({ active: true, age: 42 }))).toEqual(['Dee'])
+      expect(await names(q.where('age', null))).toEqual(['Cid'])
+      expect(await names(q.where('age', '!=', null))).toEqual(['Ann', 'Bob', 'Dee'])
+      expect(await names(q.where('name', 'like', 'A%'))).toEqual(['Ann'])
+      expect(await names(q.where('name', 'ilike', 'a%'))).toEqual(['Ann'])
+    })
+
+    it('orWhere and groups follow SQL precedence: a AND b OR c', async () => {
+      await seed(t.db)
+      const q = t.db.users.query().orderBy('name')
+      expect(await names(q.where('active', true).where('age', '>', 40).orWhere('name', 'Bob'))).toEqual(['Bob', 'Dee'])
+      expect(await names(q.where('active', true).where((g) => g.where('age', '>', 40).orWhere('name', 'Bob')))).toEqual(['Dee'])
+      expect(await names(q.where('name', 'like', 'A%').orWhere((g) => g.whereIn('name', ['Cid', 'Dee']).whereNotNull('managerId')))).toEqual([
+        'Ann',
+        'Cid',
+      ])
+      expect(await names(q.whereNot((g) => g.where('name', 'Ann').orWhere('name', 'Bob')))).toEqual(['Cid', 'Dee'])
+    })
+
+    it('whereIn / whereNotIn, with empty lists matching nothing / everything without a statement', async () => {
+      await seed(t.db)
+      const q = t.db.users.query().orderBy('name')
+      expect(await names(q.whereIn('name', ['Ann', 'Dee', 'Zed']))).toEqual(['Ann', 'Dee'])
+      expect(await names(q.whereNotIn('name', ['Ann', 'Dee']))).toEqual(['Bob', 'Cid'])
+      expect(await names(q.whereIn('name', []))).toEqual([])
+      expect(await names(q.whereNotIn('name', []))).toEqual(['Ann', 'Bob', 'Cid', 'Dee'])
+      expect(await names(q.where('name', ['Bob', 'Cid']))).toEqual(['Bob', 'Cid'])
+    })
+
+    it('whereNull / whereNotNull / whereBetween / whereNotBetween', async () => {
+      await seed(t.db)
+      const q = t.db.users.query().orderBy('name')
+      expect(await names(q.whereNull('managerId'))).toEqual(['Ann', 'Dee'])
+      expect(await names(q.whereNotNull('managerId'))).toEqual(['Bob', 'Cid'])
+      expect(await names(q.whereBetween('age', [25, 31]))).toEqual(['Ann', 'Bob'])
+      expect(await names(q.whereNotBetween('age', [25, 31]))).toEqual(['Dee'])
+      expect(await names(q.whereNull('age').orWhereNull('managerId'))).toEqual(['Ann', 'Cid', 'Dee'])
+    })
+
+    it('whereRaw binds its values; a placeholder count that differs is a ValidationError', async () => {
+      await seed(t.db)
+      const q = t.db.users.query().orderBy('name')
+      expect(await names(q.whereRaw('age > ? and name <> ?', [26, 'Dee']))).toEqual(['Ann'])
+      expect(await names(q.whereRaw(sql`age < ${30}`))).toEqual(['Bob'])
+      expect(() => q.whereRaw('age > ? and age < ?', [1])).toThrow(ValidationError)
+    })
+
+    it('values that look like SQL are only ever values', async () => {
+      await seed(t.db)
+      const hostile = "x' OR '1'='1"
+      expect(await t.db.users.query().where('name', hostile).count()).toBe(0)
+      expect(await t.db.users.query().whereIn('name', [hostile, 'Ann']).count()).toBe(1)
+      await t.db.users.insert({ name: hostile, email: '"; drop table tk_users; --' })
+      expect(await t.db.users.query().where('email', '"; drop table tk_users; --').pluck('name')).toEqual([hostile])
+    })
+  })
+}

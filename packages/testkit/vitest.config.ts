@@ -1,0 +1,3 @@
+import { vitestConfig } from '@orm/vitest-config'
+
+export default vitestConfig()
