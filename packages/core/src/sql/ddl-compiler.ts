@@ -102,7 +102,12 @@ export abstract class DdlCompiler {
         return this.textDefault(this.stringLiteral(JSON.stringify(value)))
       case 'timestamp':
         return this.stringLiteral(value instanceof Date ? this.timestampLiteral(value) : String(value))
-      case 'text': case 'binary':
+      case 'binary':
+        if (!(value instanceof Uint8Array)) throw new SchemaError('A binary default must be a Uint8Array.')
+        return this.textDefault(this.binaryLiteral(value))
+      case 'date':
+        return this.stringLiteral(value instanceof Date ? value.toISOString().slice(0, 10) : String(value))
+      case 'text':
         return this.textDefault(this.stringLiteral(String(value)))
       default:
         return this.stringLiteral(String(value))
@@ -111,6 +116,11 @@ export abstract class DdlCompiler {
 
   stringLiteral(value: string): string {
     return "'" + value.replace(/'/g, "''") + "'"
+  }
+
+  /** Bytes as a literal: X'0aff' (PostgreSQL overrides it). */
+  protected binaryLiteral(value: Uint8Array): string {
+    return `X'${Buffer.from(value).toString('hex')}'`
   }
 
   protected booleanLiteral(value: boolean): string {
