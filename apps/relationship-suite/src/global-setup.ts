@@ -41,8 +41,15 @@ async function startContainer(name: DatabaseName): Promise<string> {
     started.push(container)
     return container.getConnectionUri()
   }
+  const image = process.env.MYSQL_IMAGE ?? 'mysql:8.4'
+  if (image.startsWith('mariadb')) {
+    const { MariaDbContainer } = await import('@testcontainers/mariadb')
+    const container = await new MariaDbContainer(image).withRootPassword('test').start()
+    started.push(container)
+    return `mysql://root:test@${container.getHost()}:${container.getMappedPort(3306)}/${container.getDatabase()}`
+  }
   const { MySqlContainer } = await import('@testcontainers/mysql')
-  const container = await new MySqlContainer(process.env.MYSQL_IMAGE ?? 'mysql:8.4').withRootPassword('test').start()
+  const container = await new MySqlContainer(image).withRootPassword('test').start()
   started.push(container)
   return `mysql://root:test@${container.getHost()}:${container.getMappedPort(3306)}/${container.getDatabase()}`
 }
