@@ -35,13 +35,13 @@ export async function runTransaction<T, Scope>(
     const inner = new Session(core, connection, 0)
     let broken = false
     try {
-      await call(session, () => connection.begin(options.isolation))
+      await call(session, options.isolation ? `BEGIN (${options.isolation})` : 'BEGIN', () => connection.begin(options.isolation))
       const result = await fn(makeScope(inner))
-      await call(session, () => connection.commit())
+      await call(session, 'COMMIT', () => connection.commit())
       return result
     } catch (error) {
       broken = error instanceof ConnectionError
-      if (!broken) broken = !(await connection.rollback().then(() => true, () => false))
+      if (!broken) broken = !(await call(session, 'ROLLBACK', () => connection.rollback()).then(() => true, () => false))
       if (!(error instanceof SerializationError) || attempt >= retries) throw error
     } finally {
       inner.finish()
@@ -58,24 +58,26 @@ async function nested<T, Scope>(
 ): Promise<T> {
   const connection = session.connection as Connection
   const name = `orm_sp_${session.depth + 1}`
-  await call(session, () => connection.savepoint(name))
+  await call(session, `SAVEPOINT ${name}`, () => connection.savepoint(name))
   const inner = new Session(session.core, connection, session.depth + 1)
   try {
     const result = await fn(makeScope(inner))
-    await call(session, () => connection.releaseSavepoint(name))
+    await call(session, `RELEASE SAVEPOINT ${name}`, () => connection.releaseSavepoint(name))
     return result
   } catch (error) {
-    await call(session, () => connection.rollbackToSavepoint(name)).catch(() => {})
+    await call(session, `ROLLBACK TO SAVEPOINT ${name}`, () => connection.rollbackToSavepoint(name)).catch(() => {})
     throw error
   } finally {
     inner.finish()
   }
 }
 
-/** Runs a transaction-control call, mapping driver errors like any statement. */
-async function call(session: Session, action: () => Promise<void>): Promise<void> {
+/** Runs a transaction-control call, mapping driver errors like any statement, and logs it. */
+async function call(session: Session, label: string, action: () => Promise<void>): Promise<void> {
+  const started = performance.now()
   try {
     await action()
+    session.core.log?.({ sql: label, params: [], durationMs: performance.now() - started, rowCount: 0 })
   } catch (error) {
     throw session.core.mapError(error)
   }

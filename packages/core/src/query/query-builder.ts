@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError } from '../errors.js'
 import { toSafeNumber } from '../driver/codecs.js'
 import type { AnySchema } from '../schema/define-schema.js'
 import type { ColumnMeta } from '../schema/table.js'
-import { andAll, n, type ExprNode, type OrderNode, type SelectNode } from '../sql/ast.js'
+import { alwaysFalse, andAll, n, type ExprNode, type OrderNode, type SelectNode } from '../sql/ast.js'
 import type { CompiledQuery } from '../sql/compiler.js'
 import type { SqlFragment } from '../sql/sql-template.js'
 import { scopeOf, type QueryContext } from './context.js'
@@ -233,7 +233,13 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
 
   // ---- reading ----------------------------------------------------------------------------------
 
+  /** True when the WHERE can match nothing (an empty whereIn): no statement needs to run. */
+  protected matchesNothing(): boolean {
+    return alwaysFalse(this.whereNode())
+  }
+
   async get(): Promise<R[]> {
+    if (this.matchesNothing()) return []
     const node = this.selectNode()
     const result = await this.ctx.session.run(node)
     return readRows<R>(result.rows, readPlan(this.ctx.session.core.dialect.codecs, this.selectedColumns()))
@@ -269,6 +275,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   }
 
   async count(): Promise<number> {
+    if (this.matchesNothing()) return 0
     const { limit, offset } = this.state
     let node: SelectNode
     if (limit === undefined && offset === undefined) {
@@ -282,6 +289,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   }
 
   async exists(): Promise<boolean> {
+    if (this.matchesNothing()) return false
     const node = this.selectNode({ columns: [n.raw(['1'])], orderBy: [], limit: n.integer(1), offset: undefined })
     const result = await this.ctx.session.run(node)
     return result.rows.length > 0
@@ -324,7 +332,9 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
         last = (rows[rows.length - 1] as Record<string, unknown>)[keyColumn.prop]
       }
     }
-    const base = this.state.order.length ? this : this.orderByKey()
+    // The key ends the order as a tie-breaker, so no row is skipped or repeated between batches.
+    const keyOrder = this.ctx.meta.primaryKey.map((p) => n.order(this.ref(this.column(p)), 'asc'))
+    const base = this.next({ order: [...this.state.order, ...keyOrder] })
     const start = this.state.offset ?? 0
     const end = this.state.limit === undefined ? Infinity : start + this.state.limit
     for (let offset = start; offset < end; offset += size) {
@@ -342,12 +352,14 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   // ---- writing ----------------------------------------------------------------------------------
 
   /** Updates the matching rows; returns how many rows matched. */
-  update(values: InferUpdate<TableOf<S, K>>): Promise<number> {
+  async update(values: InferUpdate<TableOf<S, K>>): Promise<number> {
+    if (this.matchesNothing()) return 0
     return updateWhere(this.ctx, this.writeTarget(), values as Record<string, unknown>)
   }
 
   /** Deletes the matching rows (soft where the table soft-deletes, unless `force`); returns how many. */
-  delete(options: { force?: boolean } = {}): Promise<number> {
+  async delete(options: { force?: boolean } = {}): Promise<number> {
+    if (this.matchesNothing()) return 0
     return deleteWhere(this.ctx, this.writeTarget(), options.force === true)
   }
 
@@ -356,7 +368,8 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   }
 
   /** Brings soft-deleted matching rows back. */
-  restore(): Promise<number> {
+  async restore(): Promise<number> {
+    if (this.matchesNothing()) return 0
     return restoreWhere(this.ctx, this.writeTarget('only'))
   }
 

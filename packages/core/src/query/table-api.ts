@@ -1,6 +1,6 @@
 import type { AnySchema } from '../schema/define-schema.js'
 import { ColumnRef } from '../schema/table.js'
-import { n, SQL_NODE, type ExprNode } from '../sql/ast.js'
+import { andAll, n, SQL_NODE, type ExprNode } from '../sql/ast.js'
 import { scopeOf, type QueryContext } from './context.js'
 import { keyPredicate } from './keys.js'
 import { deleteWhere, insertRows, restoreWhere, updateByKey, upsertRows, type UpsertOptions } from './mutations.js'
@@ -73,7 +73,9 @@ export class TableApi<S extends AnySchema, K extends TableKey<S>> {
 
   /** Brings a soft-deleted row back. Returns 1 or 0. */
   restore(key: unknown): Promise<number> {
-    return restoreWhere(this.ctx, keyPredicate(scopeOf(this.ctx), key))
+    const soft = this.ctx.meta.softDelete
+    const trashed = soft ? n.isNull(n.column(soft.name, this.ctx.meta.name), true) : undefined
+    return restoreWhere(this.ctx, andAll([keyPredicate(scopeOf(this.ctx), key), trashed]))
   }
 
   /** The key predicate, limited to rows that are not soft-deleted. */

@@ -220,3 +220,20 @@ export function andAll(items: readonly (ExprNode | undefined)[]): ExprNode | und
   if (present.length === 1) return present[0]
   return n.and(present)
 }
+
+/** A predicate that can match no row (an empty IN list, a false constant), found without running anything. */
+export function alwaysFalse(expr: ExprNode | undefined): boolean {
+  if (!expr) return false
+  switch (expr.kind) {
+    case 'Constant':
+      return !expr.value
+    case 'In':
+      return !expr.negate && Array.isArray(expr.values) && expr.values.length === 0
+    case 'And':
+      return expr.items.some(alwaysFalse)
+    case 'Or':
+      return expr.items.length > 0 && expr.items.every(alwaysFalse)
+    default:
+      return false
+  }
+}

@@ -89,7 +89,9 @@ export abstract class DdlCompiler {
   protected literal(value: unknown, kind: ColumnKind): string {
     if (value === null) return 'NULL'
     if (typeof value === 'object' && value !== null && 'node' in (value as object)) {
-      throw new SchemaError('A sql`` default is not supported in DDL; use a literal value or defaultNow().')
+      const node = (value as { node: { parts: readonly string[]; values: readonly unknown[] } }).node
+      if (node.values.length > 0) throw new SchemaError('A sql`` default cannot interpolate values: DDL has no bound parameters.')
+      return `(${node.parts.join('')})`
     }
     switch (kind) {
       case 'boolean':

@@ -16,6 +16,18 @@ export function transactionSuite(options: ConformanceOptions) {
       expect(await t.db.tags.query().count()).toBe(2)
     })
 
+    it('the log shows transaction control around the statements', async () => {
+      await t.db.transaction(async (tx) => {
+        await tx.tags.insert({ name: 'a' })
+        await tx.transaction((inner) => inner.tags.insert({ name: 'b' }))
+      })
+      const sql = t.log.map((e) => e.sql)
+      expect(sql[0]).toBe('BEGIN')
+      expect(sql.some((s) => s.startsWith('SAVEPOINT'))).toBe(true)
+      expect(sql.some((s) => s.startsWith('RELEASE SAVEPOINT'))).toBe(true)
+      expect(sql[sql.length - 1]).toBe('COMMIT')
+    })
+
     it('rolls back everything when the callback throws', async () => {
       await expect(
         t.db.transaction(async (tx) => {

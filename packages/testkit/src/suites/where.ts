@@ -42,6 +42,17 @@ export function whereSuite(options: ConformanceOptions) {
       expect(await names(q.where('name', ['Bob', 'Cid']))).toEqual(['Bob', 'Cid'])
     })
 
+    it('a predicate that matches nothing sends no statement', async () => {
+      await seed(t.db)
+      t.log.length = 0
+      expect(await t.db.users.query().whereIn('id', []).get()).toEqual([])
+      expect(await t.db.users.query().where('active', true).whereIn('id', []).count()).toBe(0)
+      expect(await t.db.users.query().whereIn('id', []).exists()).toBe(false)
+      expect(await t.db.users.query().whereIn('id', []).update({ name: 'x' })).toBe(0)
+      expect(await t.db.users.query().whereIn('id', []).delete()).toBe(0)
+      expect(t.log).toHaveLength(0)
+    })
+
     it('whereNull / whereNotNull / whereBetween / whereNotBetween', async () => {
       await seed(t.db)
       const q = t.db.users.query().orderBy('name')
