@@ -4,7 +4,12 @@ export type { AnyColumn, ColumnConfig, ColumnKind, ReferentialAction } from './s
 export { table, ColumnRef } from './schema/table.js'
 export type { TableDef, AnyTable, TableMeta, ColumnMeta, IndexMeta, TableOptions, ColumnValue } from './schema/table.js'
 export { defineSchema } from './schema/define-schema.js'
-export type { Schema, AnySchema, SchemaMeta } from './schema/define-schema.js'
+export type { Schema, AnySchema, SchemaMeta, RelationsInput } from './schema/define-schema.js'
+export type {
+  RelationKind, RelationDef, AnyRelationDef, RelationBuilder, RelationOptionsByKind, KeyOption,
+  HasOptions, BelongsToOptions, PivotOptions, MorphOneOptions, MorphToOptions, MorphPivotOptions, ThroughOptions,
+} from './schema/relations.js'
+export type * from './schema/resolved-relation.js'
 export { snakeCase, camelCase, singular, plural } from './schema/naming.js'
 export * from './sql/ast.js'
 export { sql, SqlFragment, isSqlNodeSource } from './sql/sql-template.js'

@@ -1,14 +1,24 @@
 import { SchemaError } from '../errors.js'
+import { relationBuilder, type AnyRelationDef, type RelationBuilder } from './relations.js'
+import type { ResolvedRelation } from './resolved-relation.js'
+import { resolveRelations } from './resolve-relations.js'
 import type { AnyTable, TableMeta } from './table.js'
 
-/** Every table of the schema by its key (`db.<key>`), and by database name. */
+/** Every table of the schema by its key (`db.<key>`), and by database name, with its resolved relations. */
 export interface SchemaMeta {
   readonly tables: ReadonlyMap<string, TableMeta>
   readonly keyByName: ReadonlyMap<string, string>
+  /** Table key -> relation name -> the relation with its key columns resolved. Every table key has an entry. */
+  readonly relations: ReadonlyMap<string, ReadonlyMap<string, ResolvedRelation>>
+  /** Pivot tables named only by relations (not defined with table()), by table name; db.schema.create() makes them. */
+  readonly virtualTables: ReadonlyMap<string, TableMeta>
 }
 
-/** The relation definitions: a record per table key. Resolved by the relation layer. */
-export type RelationsInput = Record<string, Record<string, unknown>>
+/** The relation definitions: a record of relations per table key. */
+export type RelationsInput = Record<string, Record<string, AnyRelationDef>>
+
+/** A key of R that is not a table key is a compile error (the runtime check names it too). */
+type OnlyTableKeys<T, R> = { [K in Exclude<keyof R, keyof T>]: never }
 
 export interface Schema<T extends Record<string, AnyTable> = Record<string, AnyTable>, R = {}> {
   readonly tables: T
@@ -19,12 +29,12 @@ export interface Schema<T extends Record<string, AnyTable> = Record<string, AnyT
 export type AnySchema = Schema<Record<string, AnyTable>, any>
 
 /**
- * Collects the tables (and, from the relations issue on, their relations) into one schema.
- * Foreign key targets are checked here, once, so that a typo fails at startup and not at query time.
+ * Collects the tables and their relations into one schema. Foreign key targets and every relation's keys are
+ * checked and resolved here, once, so that a typo fails at startup and not at query time.
  */
 export function defineSchema<const T extends Record<string, AnyTable>, R extends RelationsInput = {}>(
   tables: T,
-  relations?: (r: unknown) => R,
+  relations?: (r: RelationBuilder<Extract<keyof T, string>>) => R & OnlyTableKeys<T, R>,
 ): Schema<T, R> {
   const metas = new Map<string, TableMeta>()
   const keyByName = new Map<string, string>()
@@ -52,6 +62,7 @@ export function defineSchema<const T extends Record<string, AnyTable>, R extends
       }
     }
   }
-  const rels = relations ? relations(undefined) : ({} as R)
-  return Object.freeze({ tables, relations: rels, meta: { tables: metas, keyByName } })
+  const rels = relations ? relations(relationBuilder) : ({} as R)
+  const resolved = resolveRelations(metas, keyByName, rels)
+  return Object.freeze({ tables, relations: rels, meta: { tables: metas, keyByName, ...resolved } })
 }
