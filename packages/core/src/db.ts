@@ -8,7 +8,7 @@ import type { ColumnRef, ColumnValue } from './schema/table.js'
 import { isSqlNodeSource, SqlFragment } from './sql/sql-template.js'
 import { SQL_NODE, type RawNode } from './sql/ast.js'
 import { readUnknownRows } from './query/row-reader.js'
-import { TableApi } from './query/table-api.js'
+import { TableApi } from './table-api.js'
 import type { TableKey, TableOf } from './query/types.js'
 
 export interface DbOptions<S extends AnySchema> {

@@ -47,7 +47,7 @@ export function createTableNode(meta: TableMeta, options: { ifNotExists?: boolea
 
 /** Tables ordered so that every table comes after the tables its foreign keys reference. */
 export function tablesInForeignKeyOrder(schema: AnySchema): TableMeta[] {
-  const metas = [...schema.meta.tables.values()]
+  const metas = [...schema.meta.tables.values(), ...(schema.meta.virtualTables?.values() ?? [])]
   const byName = new Map(metas.map((m) => [m.name, m]))
   const done = new Set<string>()
   const visiting: string[] = []

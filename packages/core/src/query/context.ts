@@ -9,8 +9,12 @@ export interface QueryContext {
   readonly schema: AnySchema
   readonly tableKey: string
   readonly meta: TableMeta
+  /** The alias the table has in its statement (default: its name); subqueries over a relation set their own. */
+  readonly alias?: string
+  /** Set when this query reads a pivot relation's targets: the pivot table joined in, for wherePivot/orderByPivot. */
+  readonly pivot?: { readonly meta: TableMeta; readonly alias: string }
 }
 
 export function scopeOf(ctx: QueryContext): TableScope {
-  return { meta: ctx.meta, alias: ctx.meta.name }
+  return { meta: ctx.meta, alias: ctx.alias ?? ctx.meta.name }
 }

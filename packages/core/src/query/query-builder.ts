@@ -15,56 +15,70 @@ import {
 } from './where.js'
 import { deleteWhere, restoreWhere, updateWhere } from './mutations.js'
 
-interface Clause {
+export interface Clause {
   readonly or: boolean
   readonly expr: ExprNode
 }
 
-interface QueryState {
+export interface QueryState {
   readonly clauses: readonly Clause[]
   readonly order: readonly OrderNode[]
   readonly limit?: number
   readonly offset?: number
   readonly select?: readonly ColumnMeta[]
   readonly trashed: 'exclude' | 'with' | 'only'
+  /** What a subclass keeps (the relation layer: eager loads, aggregates, joins). */
+  readonly extra?: unknown
 }
 
 const EMPTY: QueryState = Object.freeze({ clauses: [], order: [], trashed: 'exclude' })
 
 type Cols<S extends AnySchema, K extends TableKey<S>> = ColumnName<TableOf<S, K>>
-type ValueOf<S extends AnySchema, K extends TableKey<S>, C extends Cols<S, K>> = Row<S, K>[C]
+type ValueOf<S extends AnySchema, K extends TableKey<S>, C extends string> = C extends Cols<S, K> ? Row<S, K>[C] : number
 type WhereValue<V> = V | null | readonly V[] | SqlFragment
-type Group<S extends AnySchema, K extends TableKey<S>> = (q: QueryBuilder<S, K, any>) => QueryBuilder<S, K, any>
+type Group<S extends AnySchema, K extends TableKey<S>> = (q: any) => BaseQueryBuilder<S, K, any, any>
 
 /**
  * The query builder of one table. Immutable: every method returns a new builder, so a builder can be
  * kept and reused. Column names are checked against the schema as they are given.
  */
-export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S, K>> {
+export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S, K>, X extends string = never> {
   constructor(
     protected readonly ctx: QueryContext,
     protected readonly state: QueryState = EMPTY,
   ) {}
+
+  /** A fresh builder of the same class over the same table: the `where` group callbacks get one. */
+  protected fresh(state: QueryState): this {
+    const Ctor = this.constructor as new (ctx: QueryContext, state: QueryState) => this
+    return new Ctor(this.ctx, state)
+  }
 
   protected next(patch: Partial<QueryState>): this {
     const Ctor = this.constructor as new (ctx: QueryContext, state: QueryState) => this
     return new Ctor(this.ctx, { ...this.state, ...patch })
   }
 
-  private column(prop: unknown): ColumnMeta {
+  protected column(prop: unknown): ColumnMeta {
     return columnOf(this.ctx.meta, prop)
   }
 
-  private ref(column: ColumnMeta): ExprNode {
+  protected ref(column: ColumnMeta): ExprNode {
     return columnNode(scopeOf(this.ctx), column)
   }
 
-  private add(or: boolean, expr: ExprNode): this {
+  /** What a name in where/orderBy stands for: a column, or (in the relation layer) an aggregate's alias. */
+  protected operand(prop: unknown): { expr: ExprNode; column?: ColumnMeta } {
+    const column = this.column(prop)
+    return { expr: this.ref(column), column }
+  }
+
+  protected add(or: boolean, expr: ExprNode): this {
     return this.next({ clauses: [...this.state.clauses, { or, expr }] })
   }
 
   /** The predicate of a `where`: `(column, value)`, `(column, op, value)`, `({ column: value })` or `(q => group)`. */
-  private predicate(args: unknown[]): ExprNode {
+  protected predicate(args: unknown[]): ExprNode {
     const [first, second, third] = args
     if (typeof first === 'function') return this.group(first as Group<S, K>)
     if (first !== null && typeof first === 'object') {
@@ -75,39 +89,39 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
       })
       return parts.length === 1 ? parts[0] : n.and(parts)
     }
-    const column = this.column(first)
-    if (args.length === 2) return comparison(this.ref(column), column, '=', second)
-    if (args.length === 3) return comparison(this.ref(column), column, checkOperator(second), third)
+    const { expr, column } = this.operand(first)
+    if (args.length === 2) return comparison(expr, column, '=', second)
+    if (args.length === 3) return comparison(expr, column, checkOperator(second), third)
     throw new ValidationError('where() takes (column, value), (column, operator, value), ({ column: value }) or (q => group).')
   }
 
-  private group(fn: Group<S, K>): ExprNode {
-    const inner = fn(new QueryBuilder<S, K>(this.ctx, { ...EMPTY, trashed: 'with' }))
-    if (!(inner instanceof QueryBuilder)) throw new ValidationError('A where group callback must return the builder it was given.')
+  protected group(fn: Group<S, K>): ExprNode {
+    const inner = fn(this.fresh({ ...EMPTY, trashed: 'with' }))
+    if (!(inner instanceof BaseQueryBuilder)) throw new ValidationError('A where group callback must return the builder it was given.')
     return foldClauses(inner.state.clauses) ?? n.constant(true)
   }
 
-  where<C extends Cols<S, K>>(column: C, value: WhereValue<ValueOf<S, K, C>>): this
-  where<C extends Cols<S, K>>(column: C, op: Operator, value: unknown): this
+  where<C extends Cols<S, K> | X>(column: C, value: WhereValue<ValueOf<S, K, C>>): this
+  where<C extends Cols<S, K> | X>(column: C, op: Operator, value: unknown): this
   where(values: Partial<{ [C in Cols<S, K>]: WhereValue<ValueOf<S, K, C>> }>): this
-  where(group: Group<S, K>): this
+  where(group: (q: this) => BaseQueryBuilder<S, K, any, any>): this
   where(...args: unknown[]): this {
     return this.add(false, this.predicate(args))
   }
 
-  orWhere<C extends Cols<S, K>>(column: C, value: WhereValue<ValueOf<S, K, C>>): this
-  orWhere<C extends Cols<S, K>>(column: C, op: Operator, value: unknown): this
+  orWhere<C extends Cols<S, K> | X>(column: C, value: WhereValue<ValueOf<S, K, C>>): this
+  orWhere<C extends Cols<S, K> | X>(column: C, op: Operator, value: unknown): this
   orWhere(values: Partial<{ [C in Cols<S, K>]: WhereValue<ValueOf<S, K, C>> }>): this
-  orWhere(group: Group<S, K>): this
+  orWhere(group: (q: this) => BaseQueryBuilder<S, K, any, any>): this
   orWhere(...args: unknown[]): this {
     return this.add(true, this.predicate(args))
   }
 
   /** NOT (group). */
-  whereNot(group: Group<S, K>): this {
+  whereNot(group: (q: this) => BaseQueryBuilder<S, K, any, any>): this {
     return this.add(false, n.not(this.group(group)))
   }
-  orWhereNot(group: Group<S, K>): this {
+  orWhereNot(group: (q: this) => BaseQueryBuilder<S, K, any, any>): this {
     return this.add(true, n.not(this.group(group)))
   }
 
@@ -166,15 +180,16 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   }
 
   /** Only these columns: the result type narrows to them. */
-  select<C extends Cols<S, K>>(...columns: C[]): QueryBuilder<S, K, Pick<R, Extract<C, keyof R>>> {
+  // The relation layer's QueryBuilder narrows the row type; here the builder is only the base of it.
+  select<C extends Cols<S, K>>(...columns: C[]): any {
     const list = columns.flat() as unknown[]
     if (list.length === 0) throw new ValidationError('select() needs at least one column.')
     return this.next({ select: list.map((c) => this.column(c)) }) as any
   }
 
-  orderBy(column: Cols<S, K>, direction: 'asc' | 'desc' = 'asc'): this {
-    const col = this.column(column)
-    return this.next({ order: [...this.state.order, n.order(this.ref(col), checkDirection(direction), col.config.nullable)] })
+  orderBy(column: Cols<S, K> | X, direction: 'asc' | 'desc' = 'asc'): this {
+    const { expr, column: col } = this.operand(column)
+    return this.next({ order: [...this.state.order, n.order(expr, checkDirection(direction), col ? col.config.nullable : true)] })
   }
   latest(column: Cols<S, K> = 'createdAt' as Cols<S, K>): this {
     return this.orderBy(column, 'desc')
@@ -202,7 +217,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   // ---- building ---------------------------------------------------------------------------------
 
   /** The WHERE of this query with the soft-delete scope applied. */
-  protected whereNode(trashed = this.state.trashed): ExprNode | undefined {
+  whereNode(trashed = this.state.trashed): ExprNode | undefined {
     const user = foldClauses(this.state.clauses)
     const soft = this.ctx.meta.softDelete
     if (!soft || trashed === 'with') return user
@@ -213,11 +228,25 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     return this.state.select ?? this.ctx.meta.columns
   }
 
+  /** Select-list items after the table's columns (aggregates, joined relations), read back by `readExtras`. */
+  protected extraColumns(): ExprNode[] {
+    return []
+  }
+
+  protected joinNodes(): SelectNode['joins'] {
+    return undefined
+  }
+
+  /** Decodes the extra select items into the rows and loads what else the query asked for. */
+  protected async readExtras(_rows: R[], _raw: readonly unknown[], _width: number): Promise<void> {}
+
   protected selectNode(overrides: Partial<SelectNode> = {}): SelectNode {
     const { limit, offset, order } = this.state
+    const alias = scopeOf(this.ctx).alias
     return n.select({
-      from: n.table(this.ctx.meta.name),
-      columns: this.selectedColumns().map((c) => this.ref(c)),
+      from: n.table(this.ctx.meta.name, alias),
+      columns: [...this.selectedColumns().map((c) => this.ref(c)), ...this.extraColumns()],
+      joins: this.joinNodes(),
       where: this.whereNode(),
       orderBy: order,
       limit: limit === undefined ? undefined : n.integer(limit),
@@ -242,7 +271,10 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     if (this.matchesNothing()) return []
     const node = this.selectNode()
     const result = await this.ctx.session.run(node)
-    return readRows<R>(result.rows, readPlan(this.ctx.session.core.dialect.codecs, this.selectedColumns()))
+    const columns = this.selectedColumns()
+    const rows = readRows<R>(result.rows, readPlan(this.ctx.session.core.dialect.codecs, columns))
+    await this.readExtras(rows, result.rows, columns.length)
+    return rows
   }
 
   /** The first row (by primary key when no order was given), or null. */
@@ -279,9 +311,9 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     const { limit, offset } = this.state
     let node: SelectNode
     if (limit === undefined && offset === undefined) {
-      node = this.selectNode({ columns: [n.fn('count', [n.star()])], orderBy: [], limit: undefined, offset: undefined })
+      node = this.selectNode({ columns: [n.fn('count', [n.star()])], joins: undefined, orderBy: [], limit: undefined, offset: undefined })
     } else {
-      const inner = this.selectNode({ columns: [n.raw(['1'])] })
+      const inner = this.selectNode({ columns: [n.raw(['1'])], joins: undefined })
       node = n.select({ from: { kind: 'DerivedTable', query: inner, alias: 'counted' }, columns: [n.fn('count', [n.star()])] })
     }
     const result = await this.ctx.session.run(node)
@@ -290,7 +322,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
 
   async exists(): Promise<boolean> {
     if (this.matchesNothing()) return false
-    const node = this.selectNode({ columns: [n.raw(['1'])], orderBy: [], limit: n.integer(1), offset: undefined })
+    const node = this.selectNode({ columns: [n.raw(['1'])], joins: undefined, orderBy: [], limit: n.integer(1), offset: undefined })
     const result = await this.ctx.session.run(node)
     return result.rows.length > 0
   }
@@ -298,8 +330,10 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   /** The values of one column. */
   async pluck<C extends Cols<S, K>>(column: C): Promise<ValueOf<S, K, C>[]> {
     const col = this.column(column)
-    const rows = await this.next({ select: [col] }).get()
-    return rows.map((r) => (r as Record<string, unknown>)[col.prop]) as ValueOf<S, K, C>[]
+    if (this.matchesNothing()) return []
+    const result = await this.ctx.session.run(this.selectNode({ columns: [this.ref(col)], joins: undefined }))
+    const rows = readRows<Record<string, unknown>>(result.rows, readPlan(this.ctx.session.core.dialect.codecs, [col]))
+    return rows.map((r) => r[col.prop]) as ValueOf<S, K, C>[]
   }
 
   async paginate(options: { page?: number; perPage?: number } = {}): Promise<Page<R>> {
@@ -379,7 +413,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     if (this.state.limit === undefined && this.state.offset === undefined) return where
     const pkCols = this.ctx.meta.primaryKey.map((p) => this.column(p))
     if (pkCols.length === 0) throw new ValidationError(`A limited update/delete needs a primary key on "${this.ctx.meta.name}".`)
-    const inner = this.selectNode({ columns: pkCols.map((c) => this.ref(c)), where })
+    const inner = this.selectNode({ columns: pkCols.map((c) => this.ref(c)), joins: undefined, where })
     const wrapped = n.select({
       from: { kind: 'DerivedTable', query: inner, alias: 'targets' },
       columns: pkCols.map((c) => n.column(c.name, 'targets')),

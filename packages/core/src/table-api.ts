@@ -1,11 +1,15 @@
-import type { AnySchema } from '../schema/define-schema.js'
-import { ColumnRef } from '../schema/table.js'
-import { andAll, n, SQL_NODE, type ExprNode } from '../sql/ast.js'
-import { scopeOf, type QueryContext } from './context.js'
-import { keyPredicate } from './keys.js'
-import { deleteWhere, insertRows, restoreWhere, updateByKey, upsertRows, type UpsertOptions } from './mutations.js'
-import { QueryBuilder } from './query-builder.js'
-import type { ColumnName, InferInsert, InferUpdate, Row, TableKey, TableOf } from './types.js'
+import type { AnySchema } from './schema/define-schema.js'
+import { ColumnRef } from './schema/table.js'
+import { andAll, n, SQL_NODE, type ExprNode } from './sql/ast.js'
+import { scopeOf, type QueryContext } from './query/context.js'
+import { keyPredicate } from './query/keys.js'
+import { deleteWhere, insertRows, restoreWhere, updateByKey, upsertRows, type UpsertOptions } from './query/mutations.js'
+import type { ColumnName, InferInsert, InferUpdate, Row, TableKey, TableOf } from './query/types.js'
+import { addPath, type EagerNode, type EagerTree } from './relations/eager-tree.js'
+import { loadTree } from './relations/eager-load.js'
+import { QueryBuilder } from './relations/query-builder.js'
+import { linksOf, relationOf } from './relations/links.js'
+import type { RelationPath, WithLoaded } from './relations/types.js'
 
 /**
  * `db.<table>`: finds, inserts, updates and deletes rows of one table, and starts queries. It also stands
@@ -71,6 +75,31 @@ export class TableApi<S extends AnySchema, K extends TableKey<S>> {
     return deleteWhere(this.ctx, keyPredicate(scopeOf(this.ctx), keyOrRow), options.force === true)
   }
 
+  /**
+   * Loads relations onto rows already fetched (lazy eager loading): one statement per relation level.
+   * The rows are changed in place and returned, typed with what was loaded.
+   */
+  async load<T extends Row<S, K>, P extends string>(rows: T | T[], ...paths: (P & RelationPath<S, K, P>)[]): Promise<(T & WithLoaded<S, K, {}, P, {}>)[]> {
+    const list = (Array.isArray(rows) ? rows : [rows]) as Record<string, unknown>[]
+    await loadTree(this.ctx, list, this.tree(paths), this.makeQuery)
+    return list as any
+  }
+
+  /** Like load(), but only for relations a row does not have yet (at every level of the paths). */
+  async loadMissing<T extends Row<S, K>, P extends string>(rows: T | T[], ...paths: (P & RelationPath<S, K, P>)[]): Promise<(T & WithLoaded<S, K, {}, P, {}>)[]> {
+    const list = (Array.isArray(rows) ? rows : [rows]) as Record<string, unknown>[]
+    await loadMissingTree(this.ctx, list, this.tree(paths), this.makeQuery)
+    return list as any
+  }
+
+  private tree(paths: readonly string[]): EagerTree {
+    let tree: EagerTree = new Map()
+    for (const path of paths.flat()) tree = addPath(this.ctx.schema, this.ctx.tableKey, tree, path)
+    return tree
+  }
+
+  private makeQuery = (ctx: QueryContext): any => new QueryBuilder(ctx)
+
   /** Brings a soft-deleted row back. Returns 1 or 0. */
   restore(key: unknown): Promise<number> {
     const soft = this.ctx.meta.softDelete
@@ -86,3 +115,23 @@ export class TableApi<S extends AnySchema, K extends TableKey<S>> {
   }
 }
 
+
+/** Loads only the relations that some row lacks; where all rows have one, walks into its rows for the next level. */
+async function loadMissingTree(ctx: QueryContext, rows: Record<string, unknown>[], tree: EagerTree, make: (ctx: QueryContext) => any) {
+  for (const [name, node] of tree) {
+    const missing = rows.filter((row) => !(name in row))
+    if (missing.length) await loadTree(ctx, missing, new Map<string, EagerNode>([[name, node]]), make)
+    if (node.children.size === 0) continue
+    const relation = relationOf(ctx.schema, ctx.tableKey, name)
+    for (const link of linksOf(ctx.schema, relation)) {
+      const type = link.parentType
+      const owners = type ? rows.filter((row) => row[type.column.prop] === type.value) : rows
+      const children = owners.flatMap((row) => {
+        const value = row[name]
+        return (Array.isArray(value) ? value : value ? [value] : []) as Record<string, unknown>[]
+      })
+      const childCtx = { session: ctx.session, schema: ctx.schema, tableKey: link.target, meta: link.targetMeta }
+      if (children.length) await loadMissingTree(childCtx, children, node.children, make)
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { andAll, n, type ExprNode, type SelectNode } from '../sql/ast.js'
+import type { ColumnMeta } from '../schema/table.js'
+import { chunk } from '../query/chunk.js'
+import type { QueryContext } from '../query/context.js'
+import { keyString } from '../query/keys.js'
+import { readPlan, readRows, decoderOf } from '../query/row-reader.js'
+import type { EagerNode, EagerTree } from './eager-tree.js'
+import { linkContext } from './filters.js'
+import { linksOf, relationOf, type RelationLink } from './links.js'
+
+type Values = Record<string, unknown>
+
+/** What the eager loader needs from a constrained query over a relation's target. */
+export interface EagerQuery {
+  eagerParts(): {
+    columns: readonly ColumnMeta[]
+    where?: ExprNode
+    order: SelectNode['orderBy']
+    limit?: number
+    offset?: number
+    tree: EagerTree
+  }
+}
+export type MakeEagerQuery = (ctx: QueryContext) => EagerQuery
+
+/** Key values compare as the database returns them: numbers, bigints and numeric strings alike. */
+export function keyOf(values: readonly unknown[]): string | undefined {
+  if (values.some((v) => v === null || v === undefined)) return undefined
+  return keyString(values.map((v) => (typeof v === 'number' || typeof v === 'bigint' ? String(v) : v instanceof Date ? v.getTime() : v)))
+}
+
+/**
+ * Loads every relation of `tree` onto `parents`: one statement per relation level (per target table for a
+ * morphTo), key lists split by the parameter limit, rows in the order asked for, to-one as row or null and
+ * to-many as an array.
+ */
+export async function loadTree(ctx: QueryContext, parents: readonly Values[], tree: EagerTree, make: MakeEagerQuery): Promise<void> {
+  if (parents.length === 0) return
+  for (const [name, node] of tree) await loadRelation(ctx, parents, name, node, make)
+}
+
+async function loadRelation(ctx: QueryContext, parents: readonly Values[], name: string, node: EagerNode, make: MakeEagerQuery) {
+  const relation = relationOf(ctx.schema, ctx.tableKey, name)
+  const found = new Map<Values, Values[]>()
+  for (const link of linksOf(ctx.schema, relation)) {
+    const type = link.parentType
+    const mine = type ? parents.filter((p) => p[type.column.prop] === type.value) : parents
+    const byKey = new Map<string, Values[]>()
+    for (const parent of mine) {
+      const key = keyOf(link.parentKey.map((c) => parent[c.prop]))
+      if (key === undefined) continue
+      const list = byKey.get(key)
+      if (list) list.push(parent)
+      else byKey.set(key, [parent])
+    }
+    if (byKey.size === 0) continue
+    const keys = [...byKey.values()].map((list) => link.parentKey.map((c) => list[0][c.prop]))
+    const { rows, matches, childCtx, tree, strip } = await fetch(ctx, link, keys, node, make)
+    rows.forEach((row, i) => {
+      for (const parent of byKey.get(matches[i]) ?? []) {
+        const list = found.get(parent)
+        if (list) list.push(row)
+        else found.set(parent, [row])
+      }
+    })
+    const merged = mergeTrees(node.children, tree)
+    if (merged.size > 0) await loadTree(childCtx, [...new Set(rows)], merged, make)
+    if (strip.length) rows.forEach((row) => strip.forEach((c) => delete row[c.prop]))
+  }
+  for (const parent of parents) {
+    const list = found.get(parent)
+    parent[name] = relation.many ? (list ?? []) : (list?.[0] ?? null)
+  }
+}
+
+function mergeTrees(a: EagerTree, b: EagerTree): EagerTree {
+  if (b.size === 0) return a
+  if (a.size === 0) return b
+  const out = new Map(a)
+  for (const [name, node] of b) {
+    const existing = out.get(name)
+    out.set(name, existing ? { constraint: node.constraint ?? existing.constraint, children: mergeTrees(existing.children, node.children) } : node)
+  }
+  return out
+}
+
+/** Reads the related rows of `keys` for one link, with each row's match key, in the constraint's order. */
+async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], node: EagerNode, make: MakeEagerQuery) {
+  const alias = link.targetMeta.name
+  const childCtx = linkContext(ctx, link, alias)
+  let query = make(childCtx)
+  if (node.constraint) query = node.constraint(query) ?? query
+  const parts = query.eagerParts()
+  const { session } = ctx
+  const codecs = session.core.dialect.codecs
+  const caps = session.core.capabilities
+
+  // The columns asked for, plus every key a match or a nested load needs.
+  const needed = new Set<ColumnMeta>(parts.columns)
+  for (const c of link.targetMeta.primaryKey.map((p) => link.targetMeta.byProp.get(p)!)) needed.add(c)
+  for (const child of mergeTrees(node.children, parts.tree).keys()) {
+    for (const childLink of linksOf(ctx.schema, relationOf(ctx.schema, link.target, child))) {
+      childLink.parentKey.forEach((c) => needed.add(c))
+      if (childLink.parentType) needed.add(childLink.parentType.column)
+    }
+  }
+  const columns = link.targetMeta.columns.filter((c) => needed.has(c))
+  const match = link.match(alias)
+  const pivotColumns = link.pivot?.columns ?? []
+  const pivotAlias = link.pivot?.alias(alias) ?? ''
+  const selectList: ExprNode[] = [
+    ...columns.map((c) => n.column(c.name, alias)),
+    ...match.map((m, i) => n.alias(m, `orm_m${i}`)),
+    ...pivotColumns.map((c, i) => n.alias(n.column(c.name, pivotAlias), `orm_p${i}`)),
+  ]
+  const pk = link.targetMeta.primaryKey.map((p) => n.order(n.column(link.targetMeta.byProp.get(p)!.name, alias), 'asc'))
+  const order = [...(parts.order ?? []), ...pk]
+  const perParent = parts.limit !== undefined || (parts.offset ?? 0) > 0
+  const matchCols = link.parentKey.map((c, i) => ({ c, i }))
+  const matchDecoders = link.parentKey.map((c) => decoderOf(codecs, c))
+  const pivotDecoders = pivotColumns.map((c) => decoderOf(codecs, c))
+  const plan = readPlan(codecs, columns)
+
+  const rows: Values[] = []
+  const matches: string[] = []
+  const width = Math.max(1, link.parentKey.length)
+  const reserve = Math.min(500, Math.floor(caps.maxParameters / 2))
+  for (const part of chunk(keys, Math.floor((caps.maxParameters - reserve) / width))) {
+    const inKeys = n.in(match, part.map((values) => values.map((v, i) => n.value(v, link.parentKey[i].kind))))
+    const where = andAll([inKeys, ...link.conditions(alias), parts.where])
+    let node: SelectNode = n.select({ from: n.table(link.targetMeta.name, alias), joins: link.joins(alias), columns: selectList, where, orderBy: order })
+    if (perParent) {
+      const ranked = n.select({ ...node, columns: [...selectList, n.alias({ kind: 'RowNumber', partitionBy: match, orderBy: order }, 'orm_rn')], orderBy: [] })
+      const rn = n.column('orm_rn', 'orm_ranked')
+      const offset = parts.offset ?? 0
+      const bounds: ExprNode[] = [n.binary(rn, '>', n.value(offset, 'integer'))]
+      if (parts.limit !== undefined) bounds.push(n.binary(rn, '<=', n.value(offset + parts.limit, 'integer')))
+      node = n.select({ from: { kind: 'DerivedTable', query: ranked, alias: 'orm_ranked' }, columns: [n.star()], where: n.and(bounds), orderBy: [n.order(rn, 'asc')] })
+    }
+    const result = await session.run(node)
+    const read = readRows<Values>(result.rows, plan)
+    const base = columns.length
+    result.rows.forEach((raw, r) => {
+      const values = raw as unknown[]
+      const row = read[r]
+      matches.push(keyOf(matchCols.map(({ i }) => decode(matchDecoders[i], values[base + i]))) ?? '')
+      if (pivotColumns.length) {
+        const pivot: Values = {}
+        pivotColumns.forEach((c, i) => (pivot[c.prop] = decode(pivotDecoders[i], values[base + match.length + i])))
+        row.pivot = pivot
+      }
+      rows.push(row)
+    })
+  }
+  // Key columns only added for matching are dropped after the nested loads, so a row has what select() asked for.
+  const strip = columns.filter((c) => !parts.columns.includes(c))
+  return { rows, matches, childCtx: { ...childCtx, pivot: undefined }, tree: parts.tree, strip }
+}
+
+function decode(decoder: ((v: unknown) => unknown) | undefined, value: unknown): unknown {
+  return value === null || value === undefined ? null : decoder ? decoder(value) : value
+}

@@ -1,0 +1,278 @@
+import { ValidationError } from '../errors.js'
+import type { AnySchema } from '../schema/define-schema.js'
+import type { ColumnMeta } from '../schema/table.js'
+import { n, type ExprNode, type JoinNode, type SelectNode } from '../sql/ast.js'
+import { BaseQueryBuilder, type QueryState } from '../query/query-builder.js'
+import { scopeOf, type QueryContext } from '../query/context.js'
+import { readPlan, readRows } from '../query/row-reader.js'
+import { checkDirection, checkOperator, columnOf, comparison } from '../query/where.js'
+import type { ColumnName, Operator, Row, TableKey, TableOf } from '../query/types.js'
+import { aggregateOf, type Aggregate, type AggregateFn } from './aggregates.js'
+import { addPath, type EagerTree } from './eager-tree.js'
+import { loadTree } from './eager-load.js'
+import { relationExists } from './filters.js'
+import { linksOf, relationOf, type RelationLink } from './links.js'
+import type { JoinableName, PathTarget, RelationName, RelationPath, RelationTarget, WithLoaded } from './types.js'
+
+interface JoinSpec {
+  readonly name: string
+  readonly link: RelationLink
+  readonly alias: string
+}
+
+interface RelationState {
+  readonly eager: EagerTree
+  readonly aggregates: readonly Aggregate[]
+  readonly joins: readonly JoinSpec[]
+}
+
+const NONE: RelationState = { eager: new Map(), aggregates: [], joins: [] }
+
+type Cols<S extends AnySchema, K> = K extends TableKey<S> ? ColumnName<TableOf<S, K>> : never
+type Extra<S extends AnySchema, K extends TableKey<S>, R> = Exclude<Extract<keyof R, string>, ColumnName<TableOf<S, K>>>
+type Loaded<Q> = Q extends BaseQueryBuilder<any, any, infer Full, any> ? Full : never
+type Sub<S extends AnySchema, T> = T extends TableKey<S> ? QueryBuilder<S, T> : never
+type Related<S extends AnySchema, K extends TableKey<S>, N> = Sub<S, RelationTarget<S, K, N>>
+
+/**
+ * The query builder users hold (`db.users.query()`): the table query plus relations — eager loading
+ * (`with`, `join`), relation filters (`has`, `whereHas`, ...) and aggregates (`withCount`, ...).
+ * `R` is the row with its aggregates, `W` the eager paths, `C` the row types that `with` callbacks chose.
+ */
+export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S, K>, W extends string = never, C = {}> extends BaseQueryBuilder<
+  S,
+  K,
+  WithLoaded<S, K, R, W, C>,
+  Extra<S, K, R>
+> {
+  private get rel(): RelationState {
+    return (this.state.extra as RelationState | undefined) ?? NONE
+  }
+
+  private withRel(patch: Partial<RelationState>): any {
+    return this.next({ extra: { ...this.rel, ...patch } } as Partial<QueryState>)
+  }
+
+  private make = (ctx: QueryContext): any => new QueryBuilder(ctx)
+
+  // ---- eager loading ----------------------------------------------------------------------------
+
+  /** Loads relations with the rows: names, dot paths, '*', or one path with a constraint callback. */
+  with<P extends string>(...paths: (P & RelationPath<S, K, P>)[]): QueryBuilder<S, K, R, W | P, C>
+  with<P extends string, Q extends BaseQueryBuilder<S, any, any, any>>(
+    path: P & RelationPath<S, K, P>,
+    constraint: (q: Sub<S, PathTarget<S, K, P>>) => Q,
+  ): QueryBuilder<S, K, R, W | P, C & { [_ in P]: Loaded<Q> }>
+  with(...args: unknown[]): any {
+    let eager = this.rel.eager
+    if (args.length === 2 && typeof args[1] === 'function') {
+      eager = addPath(this.ctx.schema, this.ctx.tableKey, eager, args[0] as string, args[1] as (q: any) => any)
+    } else {
+      for (const path of args.flat()) eager = addPath(this.ctx.schema, this.ctx.tableKey, eager, path as string)
+    }
+    return this.withRel({ eager })
+  }
+
+  /** Loads a to-one relation in the same statement, with a LEFT JOIN. */
+  join<N extends JoinableName<S, K>>(name: N): QueryBuilder<S, K, R & { [_ in N]: Row<S, RelationTarget<S, K, N>> | null }, W, C> {
+    const relation = relationOf(this.ctx.schema, this.ctx.tableKey, name)
+    const links = linksOf(this.ctx.schema, relation)
+    if (relation.many || links.length !== 1 || links[0].joins('x').length > 0) {
+      throw new ValidationError(
+        `join("${name}"): only to-one relations (belongsTo, hasOne, morphOne) load with a join; ` +
+          `${this.ctx.meta.name}.${name} is ${relation.kind}: use with("${name}").`,
+      )
+    }
+    if (this.rel.joins.some((j) => j.name === name)) return this as any
+    return this.withRel({ joins: [...this.rel.joins, { name, link: links[0], alias: `orm_j_${name}` }] })
+  }
+
+  // ---- relation filters -------------------------------------------------------------------------
+
+  private filter(or: boolean, negate: boolean, name: unknown, constraint: unknown, op: unknown, count: unknown): this {
+    const pred = relationExists(
+      this.ctx,
+      name as string,
+      this.make,
+      constraint as ((q: any) => any) | undefined,
+      (op as string) ?? '>=',
+      (count as number) ?? 1,
+    )
+    return this.add(or, negate ? n.not(pred) : pred)
+  }
+
+  has(name: RelationPath<S, K, string> & string, op?: Operator, count?: number): this {
+    return this.filter(false, false, name, undefined, op, count)
+  }
+  orHas(name: RelationPath<S, K, string> & string, op?: Operator, count?: number): this {
+    return this.filter(true, false, name, undefined, op, count)
+  }
+  doesntHave(name: RelationPath<S, K, string> & string): this {
+    return this.filter(false, true, name, undefined, undefined, undefined)
+  }
+  orDoesntHave(name: RelationPath<S, K, string> & string): this {
+    return this.filter(true, true, name, undefined, undefined, undefined)
+  }
+  whereHas<P extends string>(name: P & RelationPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => unknown, op?: Operator, count?: number): this {
+    return this.filter(false, false, name, constraint, op, count)
+  }
+  orWhereHas<P extends string>(name: P & RelationPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => unknown, op?: Operator, count?: number): this {
+    return this.filter(true, false, name, constraint, op, count)
+  }
+  whereDoesntHave<P extends string>(name: P & RelationPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => unknown): this {
+    return this.filter(false, true, name, constraint, undefined, undefined)
+  }
+  orWhereDoesntHave<P extends string>(name: P & RelationPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => unknown): this {
+    return this.filter(true, true, name, constraint, undefined, undefined)
+  }
+
+  // ---- pivot columns (inside a belongsToMany / morphToMany query) -------------------------------
+
+  private pivotColumn(prop: unknown): { expr: ExprNode; column: ColumnMeta } {
+    const pivot = this.ctx.pivot
+    if (!pivot) throw new ValidationError(`wherePivot/orderByPivot only work inside a query over a pivot relation (${this.ctx.meta.name} is not one here).`)
+    const column = columnOf(pivot.meta, prop)
+    return { expr: n.column(column.name, pivot.alias), column }
+  }
+
+  wherePivot(column: string, opOrValue: unknown, value?: unknown): this {
+    const { expr, column: col } = this.pivotColumn(column)
+    const pred = arguments.length >= 3 ? comparison(expr, col, checkOperator(opOrValue), value) : comparison(expr, col, '=', opOrValue)
+    return this.add(false, pred)
+  }
+  orWherePivot(column: string, opOrValue: unknown, value?: unknown): this {
+    const { expr, column: col } = this.pivotColumn(column)
+    const pred = arguments.length >= 3 ? comparison(expr, col, checkOperator(opOrValue), value) : comparison(expr, col, '=', opOrValue)
+    return this.add(true, pred)
+  }
+  orderByPivot(column: string, direction: 'asc' | 'desc' = 'asc'): this {
+    const { expr, column: col } = this.pivotColumn(column)
+    return this.next({ order: [...this.state.order, n.order(expr, checkDirection(direction), col.config.nullable)] })
+  }
+
+  // ---- aggregates -------------------------------------------------------------------------------
+
+  private aggregate(fn: AggregateFn, name: unknown, column: string | undefined, constraint: unknown, options: unknown): any {
+    const as = (options as { as?: string } | undefined)?.as
+    const agg = aggregateOf(this.ctx, this.ctx.session.core.dialect.codecs, name as string, fn, column, this.make, constraint as any, as)
+    const rest = this.rel.aggregates.filter((a) => a.alias !== agg.alias)
+    return this.withRel({ aggregates: [...rest, agg] })
+  }
+
+  /** Adds `<relation>Count` (or the `as` name) to each row. */
+  withCount<N extends RelationName<S, K>>(...names: N[]): QueryBuilder<S, K, R & { [P in N as `${P}Count`]: number }, W, C>
+  withCount<N extends RelationName<S, K>, A extends string = `${N}Count`>(
+    name: N,
+    constraint: (q: Related<S, K, N>) => unknown,
+    options?: { as?: A },
+  ): QueryBuilder<S, K, R & { [_ in A]: number }, W, C>
+  withCount(...args: unknown[]): any {
+    if (typeof args[1] === 'function') return this.aggregate('count', args[0], undefined, args[1], args[2])
+    let q: any = this
+    for (const name of args.flat()) q = q.aggregate('count', name, undefined, undefined, undefined)
+    return q
+  }
+
+  /** Adds `<relation>Exists: boolean`. */
+  withExists<N extends RelationName<S, K>>(...names: N[]): QueryBuilder<S, K, R & { [P in N as `${P}Exists`]: boolean }, W, C>
+  withExists<N extends RelationName<S, K>, A extends string = `${N}Exists`>(
+    name: N,
+    constraint: (q: Related<S, K, N>) => unknown,
+    options?: { as?: A },
+  ): QueryBuilder<S, K, R & { [_ in A]: boolean }, W, C>
+  withExists(...args: unknown[]): any {
+    if (typeof args[1] === 'function') return this.aggregate('exists', args[0], undefined, args[1], args[2])
+    let q: any = this
+    for (const name of args.flat()) q = q.aggregate('exists', name, undefined, undefined, undefined)
+    return q
+  }
+
+  withSum<N extends RelationName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Sum${Capitalize<Col>}`>(
+    name: N, column: Col, constraint?: (q: Related<S, K, N>) => unknown, options?: { as?: A },
+  ): QueryBuilder<S, K, R & { [_ in A]: number | null }, W, C> {
+    return this.aggregate('sum', name, column, constraint, options)
+  }
+  withAvg<N extends RelationName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Avg${Capitalize<Col>}`>(
+    name: N, column: Col, constraint?: (q: Related<S, K, N>) => unknown, options?: { as?: A },
+  ): QueryBuilder<S, K, R & { [_ in A]: number | null }, W, C> {
+    return this.aggregate('avg', name, column, constraint, options)
+  }
+  withMin<N extends RelationName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Min${Capitalize<Col>}`>(
+    name: N, column: Col, constraint?: (q: Related<S, K, N>) => unknown, options?: { as?: A },
+  ): QueryBuilder<S, K, R & { [_ in A]: Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>[Col & keyof Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>] | null }, W, C> {
+    return this.aggregate('min', name, column, constraint, options)
+  }
+  withMax<N extends RelationName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Max${Capitalize<Col>}`>(
+    name: N, column: Col, constraint?: (q: Related<S, K, N>) => unknown, options?: { as?: A },
+  ): QueryBuilder<S, K, R & { [_ in A]: Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>[Col & keyof Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>] | null }, W, C> {
+    return this.aggregate('max', name, column, constraint, options)
+  }
+
+  /** Only these columns; the relations and aggregates asked for still load. */
+  override select<Col extends ColumnName<TableOf<S, K>>>(...columns: Col[]): QueryBuilder<S, K, Omit<R, Exclude<ColumnName<TableOf<S, K>>, Col>>, W, C> {
+    return super.select(...columns) as any
+  }
+
+  // ---- building and reading ---------------------------------------------------------------------
+
+  protected override operand(prop: unknown): { expr: ExprNode; column?: ColumnMeta } {
+    const agg = this.rel.aggregates.find((a) => a.alias === prop)
+    if (agg) return { expr: agg.expr }
+    return super.operand(prop)
+  }
+
+  protected override extraColumns(): ExprNode[] {
+    const { aggregates, joins } = this.rel
+    return [
+      ...aggregates.map((a) => n.alias(a.expr, a.alias)),
+      ...joins.flatMap((j) => j.link.targetMeta.columns.map((c) => n.column(c.name, j.alias))),
+    ]
+  }
+
+  protected override joinNodes(): SelectNode['joins'] {
+    const { joins } = this.rel
+    if (joins.length === 0) return undefined
+    const outer = scopeOf(this.ctx).alias
+    return joins.map((j): JoinNode => {
+      const on = j.link.match(j.alias).map((m, i) => n.binary(m, '=', n.column(j.link.parentKey[i].name, outer)))
+      const soft = j.link.targetMeta.softDelete
+      const live = soft ? [n.isNull(n.column(soft.name, j.alias))] : []
+      return { kind: 'Join', type: 'left', table: n.table(j.link.targetMeta.name, j.alias), on: n.and([...on, ...j.link.conditions(j.alias), ...live]) }
+    })
+  }
+
+  protected override async readExtras(rows: any[], raw: readonly unknown[], width: number): Promise<void> {
+    const { aggregates, joins, eager } = this.rel
+    let offset = width
+    for (const agg of aggregates) {
+      const at = offset++
+      raw.forEach((values, i) => {
+        const v = (values as unknown[])[at]
+        rows[i][agg.alias] = v === null || v === undefined ? (agg.alias.endsWith('Count') ? 0 : null) : agg.decode(v)
+      })
+    }
+    const codecs = this.ctx.session.core.dialect.codecs
+    for (const j of joins) {
+      const columns = j.link.targetMeta.columns
+      const plan = readPlan(codecs, columns)
+      const slices = raw.map((values) => (values as unknown[]).slice(offset, offset + columns.length))
+      const read = readRows<Record<string, unknown>>(slices, plan)
+      const pk = j.link.targetMeta.primaryKey
+      read.forEach((row, i) => (rows[i][j.name] = pk.every((p) => row[p] === null) ? null : row))
+      offset += columns.length
+    }
+    if (eager.size > 0) await loadTree(this.ctx, rows, eager, this.make)
+  }
+
+  /** The parts the eager loader reads from a constraint callback's query. */
+  eagerParts() {
+    return {
+      columns: this.state.select ?? this.ctx.meta.columns,
+      where: this.whereNode(),
+      order: this.state.order,
+      limit: this.state.limit,
+      offset: this.state.offset,
+      tree: this.rel.eager,
+    }
+  }
+}
