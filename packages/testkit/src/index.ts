@@ -9,10 +9,14 @@ import { transactionSuite } from './suites/transactions.js'
 import { valueSuite } from './suites/values.js'
 import { whereSuite } from './suites/where.js'
 import { writingSuite } from './suites/writing.js'
+import { eagerLoadingSuite } from './suites/eager-loading.js'
+import { relationFilterSuite } from './suites/relation-filters.js'
 
 export type { ConformanceOptions, SuiteContext } from './context.js'
 export { useDb, seed } from './context.js'
 export * as fixtures from './fixtures.js'
+export * as relationFixtures from './relation-fixtures.js'
+export { useRelationDb, seedRelations } from './relation-context.js'
 
 /**
  * The conformance suite, for vitest: call it at the top level of a test file with a function that makes
@@ -29,5 +33,7 @@ export function runConformance(options: ConformanceOptions): void {
     valueSuite(options)
     ddlSuite(options)
     limitSuite(options)
+    eagerLoadingSuite(options)
+    relationFilterSuite(options)
   })
 }

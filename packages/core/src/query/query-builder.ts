@@ -43,6 +43,9 @@ type Group<S extends AnySchema, K extends TableKey<S>> = (q: any) => BaseQueryBu
  * kept and reused. Column names are checked against the schema as they are given.
  */
 export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S, K>, X extends string = never> {
+  /** The type of one result row (type-level only). */
+  declare readonly $row: R
+
   constructor(
     protected readonly ctx: QueryContext,
     protected readonly state: QueryState = EMPTY,

@@ -42,7 +42,10 @@ export function aggregateOf(
   const body = correlated(outer, link, makeQuery, constrain, (a) => {
     if (fn === 'count') return [n.fn('count', [n.star()])]
     if (fn === 'exists') return [n.raw(['1'])]
-    return [n.fn(fn, [n.column(target!.name, a)])]
+    const column = n.column(target!.name, a)
+    // AVG of integers is a DECIMAL cut to 4 places on MySQL; SUM * 1e0 / COUNT is a double everywhere.
+    if (fn === 'avg' && target!.kind !== 'decimal') return [n.raw(['SUM(', ') * 1e0 / COUNT(', ')'], [column, column])]
+    return [n.fn(fn, [column])]
   })
   const expr = fn === 'exists' ? n.exists(body) : n.subquery(body)
   return { alias, expr, decode: decoder(codecs, fn, target) }

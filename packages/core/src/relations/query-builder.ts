@@ -30,7 +30,7 @@ const NONE: RelationState = { eager: new Map(), aggregates: [], joins: [] }
 
 type Cols<S extends AnySchema, K> = K extends TableKey<S> ? ColumnName<TableOf<S, K>> : never
 type Extra<S extends AnySchema, K extends TableKey<S>, R> = Exclude<Extract<keyof R, string>, ColumnName<TableOf<S, K>>>
-type Loaded<Q> = Q extends BaseQueryBuilder<any, any, infer Full, any> ? Full : never
+type Loaded<Q> = Q extends { readonly $row: infer Full } ? Full : never
 type Sub<S extends AnySchema, T> = T extends TableKey<S> ? QueryBuilder<S, T> : never
 type Related<S extends AnySchema, K extends TableKey<S>, N> = Sub<S, RelationTarget<S, K, N>>
 
@@ -59,7 +59,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
 
   /** Loads relations with the rows: names, dot paths, '*', or one path with a constraint callback. */
   with<P extends string>(...paths: (P & RelationPath<S, K, P>)[]): QueryBuilder<S, K, R, W | P, C>
-  with<P extends string, Q extends BaseQueryBuilder<S, any, any, any>>(
+  with<P extends string, Q>(
     path: P & RelationPath<S, K, P>,
     constraint: (q: Sub<S, PathTarget<S, K, P>>) => Q,
   ): QueryBuilder<S, K, R, W | P, C & { [_ in P]: Loaded<Q> }>
@@ -101,16 +101,16 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     return this.add(or, negate ? n.not(pred) : pred)
   }
 
-  has(name: RelationPath<S, K, string> & string, op?: Operator, count?: number): this {
+  has<P extends string>(name: P & RelationPath<S, K, P>, op?: Operator, count?: number): this {
     return this.filter(false, false, name, undefined, op, count)
   }
-  orHas(name: RelationPath<S, K, string> & string, op?: Operator, count?: number): this {
+  orHas<P extends string>(name: P & RelationPath<S, K, P>, op?: Operator, count?: number): this {
     return this.filter(true, false, name, undefined, op, count)
   }
-  doesntHave(name: RelationPath<S, K, string> & string): this {
+  doesntHave<P extends string>(name: P & RelationPath<S, K, P>): this {
     return this.filter(false, true, name, undefined, undefined, undefined)
   }
-  orDoesntHave(name: RelationPath<S, K, string> & string): this {
+  orDoesntHave<P extends string>(name: P & RelationPath<S, K, P>): this {
     return this.filter(true, true, name, undefined, undefined, undefined)
   }
   whereHas<P extends string>(name: P & RelationPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => unknown, op?: Operator, count?: number): this {
