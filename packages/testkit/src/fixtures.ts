@@ -63,5 +63,9 @@ export const notes = table('tk_notes', {
   pinned: col.boolean().default(false),
 })
 
-export const schema = defineSchema({ users, posts, tags, postTags, kinds, notes })
+export const schema = defineSchema({ users, posts, tags, postTags, kinds, notes }, (r) => ({
+  users: { posts: r.hasMany('posts', { foreignKey: 'authorId' }) },
+  posts: { author: r.belongsTo('users', { foreignKey: 'authorId' }), tags: r.belongsToMany('tags', { pivot: 'postTags' }) },
+  tags: { posts: r.belongsToMany('posts', { pivot: 'postTags' }) },
+}))
 export type TestSchema = typeof schema

@@ -3,7 +3,7 @@ import { runTransaction } from '../driver/transaction.js'
 import type { AnySchema } from '../schema/define-schema.js'
 import type { DdlNode } from '../sql/ddl.js'
 import { Blueprint } from './blueprint.js'
-import { createTableNode, tablesInForeignKeyOrder } from './table-ddl.js'
+import { createTableNode, morphIndexes, tablesInForeignKeyOrder } from './table-ddl.js'
 
 /** `db.schema`: creates and drops tables, from the schema's definitions or with the createTable builder. */
 export class SchemaApi {
@@ -14,7 +14,8 @@ export class SchemaApi {
 
   /** Creates every table of the schema, in foreign-key order (in one transaction where DDL is transactional). */
   async create(options: { ifNotExists?: boolean } = {}): Promise<void> {
-    const nodes = tablesInForeignKeyOrder(this.schema).map((meta) => createTableNode(meta, options))
+    const morph = morphIndexes(this.schema)
+    const nodes = tablesInForeignKeyOrder(this.schema).map((meta) => createTableNode(meta, options, morph.get(meta.name)))
     await this.run(nodes)
   }
 
@@ -39,7 +40,8 @@ export class SchemaApi {
   /** The SQL statements `create()` would run, for inspection and migrations. */
   createStatements(options: { ifNotExists?: boolean } = {}): string[] {
     const ddl = this.session.core.dialect.createDdlCompiler(this.session.core.compiler)
-    return tablesInForeignKeyOrder(this.schema).flatMap((meta) => ddl.compile(createTableNode(meta, options)))
+    const morph = morphIndexes(this.schema)
+    return tablesInForeignKeyOrder(this.schema).flatMap((meta) => ddl.compile(createTableNode(meta, options, morph.get(meta.name))))
   }
 
   /** A table name given in a blueprint: a schema key (`postTags`) means that table's name. */

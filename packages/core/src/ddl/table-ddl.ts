@@ -4,10 +4,19 @@ import type { TableMeta } from '../schema/table.js'
 import { constraintName, type CreateTableNode, type ForeignKeyNode, type IndexNode } from '../sql/ddl.js'
 
 /** The CREATE TABLE node of a table definition: columns, keys, uniques, indexes and foreign keys (each indexed). */
-export function createTableNode(meta: TableMeta, options: { ifNotExists?: boolean } = {}): CreateTableNode {
+export function createTableNode(
+  meta: TableMeta,
+  options: { ifNotExists?: boolean } = {},
+  extraIndexes: readonly (readonly string[])[] = [],
+): CreateTableNode {
   const name = (prop: string) => meta.byProp.get(prop)!.name
   const primaryKey = meta.primaryKey.map(name)
   const indexes: IndexNode[] = []
+  for (const columns of extraIndexes) {
+    if (!indexes.some((i) => i.columns.join() === columns.join())) {
+      indexes.push({ name: constraintName(meta.name, columns, 'index'), columns, unique: false })
+    }
+  }
   for (const idx of meta.indexes) {
     const columns = idx.columns.map(name)
     indexes.push({ name: idx.name ?? constraintName(meta.name, columns, idx.unique ? 'unique' : 'index'), columns, unique: idx.unique })
@@ -70,4 +79,24 @@ export function tablesInForeignKeyOrder(schema: AnySchema): TableMeta[] {
   }
   metas.forEach(visit)
   return order
+}
+
+/** Polymorphic lookups read `<morph>Type` and `<morph>Id` together: each pair gets an index on its table. */
+export function morphIndexes(schema: AnySchema): Map<string, string[][]> {
+  const out = new Map<string, string[][]>()
+  const add = (table: string, columns: string[]) => {
+    const list = out.get(table) ?? []
+    if (!list.some((c) => c.join() === columns.join())) list.push(columns)
+    out.set(table, list)
+  }
+  for (const [key, relations] of schema.meta.relations ?? []) {
+    for (const rel of relations.values()) {
+      if (rel.kind === 'morphOne' || rel.kind === 'morphMany') {
+        add(schema.meta.tables.get(rel.target)!.name, [rel.morphType.name, ...rel.foreignKey.map((c) => c.name)])
+      } else if (rel.kind === 'morphTo') {
+        add(schema.meta.tables.get(key)!.name, [rel.morphType.name, ...rel.foreignKey.map((c) => c.name)])
+      }
+    }
+  }
+  return out
 }

@@ -18,5 +18,25 @@ export function limitSuite(options: ConformanceOptions) {
       const sample = await t.db.tags.find(rows[54321].id)
       expect(sample?.name).toBe('t54321')
     }, 300_000)
+
+    it('eager loading over 40,000 parents splits the key list by the parameter limit', async () => {
+      const count = 40_000
+      const ann = await t.db.users.insert({ name: 'Ann', email: 'ann@x' })
+      const tags = await t.db.tags.insert(Array.from({ length: count }, (_, i) => ({ name: `t${i}` })))
+      const post = await t.db.posts.insert({ authorId: ann.id, title: 'p' })
+      await t.db.postTags.insert([{ postId: post.id, tagId: tags[0].id }, { postId: post.id, tagId: tags[count - 1].id }])
+      t.log.length = 0
+      const rows = await t.db.tags.query().orderBy('id').with('posts').get()
+      expect(rows).toHaveLength(count)
+      expect(rows[0].posts.map((p) => p.title)).toEqual(['p'])
+      expect(rows[count - 1].posts.map((p) => p.title)).toEqual(['p'])
+      expect(rows.filter((r) => r.posts.length > 0)).toHaveLength(2)
+      const max = t.dialect.capabilities.maxParameters
+      const loads = t.log.filter((e) => /^select/i.test(e.sql)).length - 1
+      expect(loads).toBeGreaterThanOrEqual(Math.ceil(count / max))
+      const withAuthor = await t.db.posts.query().with('author', 'tags').first()
+      expect(withAuthor?.author?.name).toBe('Ann')
+      expect(withAuthor?.tags.map((g) => g.name)).toEqual(['t0', `t${count - 1}`])
+    }, 300_000)
   })
 }
