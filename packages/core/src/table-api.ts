@@ -1,3 +1,4 @@
+import { ValidationError } from './errors.js'
 import type { AnySchema } from './schema/define-schema.js'
 import { ColumnRef } from './schema/table.js'
 import { andAll, n, SQL_NODE, type ExprNode } from './sql/ast.js'
@@ -9,7 +10,9 @@ import { addPath, type EagerNode, type EagerTree } from './relations/eager-tree.
 import { loadTree } from './relations/eager-load.js'
 import { QueryBuilder } from './relations/query-builder.js'
 import { linksOf, relationOf } from './relations/links.js'
-import type { RelationPath, WithLoaded } from './relations/types.js'
+import type { RelationName, RelationPath, RelationTarget, WithLoaded } from './relations/types.js'
+import { RelatedQuery } from './relations/related.js'
+import { relatedLink, type RelatedOwner } from './relations/related-scope.js'
 
 /**
  * `db.<table>`: finds, inserts, updates and deletes rows of one table, and starts queries. It also stands
@@ -99,6 +102,25 @@ export class TableApi<S extends AnySchema, K extends TableKey<S>> {
   }
 
   private makeQuery = (ctx: QueryContext): any => new QueryBuilder(ctx)
+
+  /**
+   * A query over the related rows of one row or several, with the writes of the relation's kind:
+   * `db.users.related(user, 'posts').where(...).get()`, `.create()`, `.attach()`, `.sync()`, `.append()`, ...
+   */
+  related<N extends RelationName<S, K>>(
+    rows: Partial<Row<S, K>> | readonly Partial<Row<S, K>>[],
+    name: N,
+  ): RelatedQuery<S, Extract<RelationTarget<S, K, N>, TableKey<S>>> {
+    const batch = Array.isArray(rows)
+    const parents = (batch ? rows : [rows]) as Record<string, unknown>[]
+    for (const parent of parents) {
+      if (parent === null || typeof parent !== 'object') throw new ValidationError(`related() takes a row or an array of rows of "${this.ctx.meta.name}".`)
+    }
+    const relation = relationOf(this.ctx.schema, this.ctx.tableKey, name)
+    const link = relatedLink(this.ctx.schema, relation, parents)
+    const owner: RelatedOwner = { parentKey: this.ctx.tableKey, parents, relation, link, batch }
+    return new RelatedQuery({ session: this.ctx.session, schema: this.ctx.schema, tableKey: link.target, meta: link.targetMeta, owner }) as any
+  }
 
   /** Brings a soft-deleted row back. Returns 1 or 0. */
   restore(key: unknown): Promise<number> {

@@ -13,6 +13,8 @@ export interface QueryContext {
   readonly alias?: string
   /** Set when this query reads a pivot relation's targets: the pivot table joined in, for wherePivot/orderByPivot. */
   readonly pivot?: { readonly meta: TableMeta; readonly alias: string }
+  /** Set for `related(rows, name)`: the parent rows and relation that scope this query (read by the relation layer). */
+  readonly owner?: unknown
 }
 
 export function scopeOf(ctx: QueryContext): TableScope {
