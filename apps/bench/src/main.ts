@@ -1,0 +1,128 @@
+import { performance } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
+import { compileOverhead } from './compile.js'
+import { seed } from './dataset.js'
+import { difference } from './normalize.js'
+import type { RawClient } from './raw/types.js'
+import { formatDialect, machine, type DialectResult, type WorkloadResult } from './report.js'
+import { mysqlTarget, pgTarget, sqliteTarget, type Target } from './targets.js'
+import { measure } from './timer.js'
+import { INSERT_BATCH, workloads, type BenchContext, type Workload } from './workloads.js'
+
+const { values: args } = parseArgs({
+  // `pnpm start -- --quick` passes the `--` along
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+
+if (args.help) {
+  console.log(`pnpm bench [-- --quick] [-- --only sqlite,pg,mysql]
+
+Times each workload on the raw driver and through the ORM, interleaved, and prints a Markdown table per database.
+SQLite (in-memory) always runs; PostgreSQL and MySQL / MariaDB run when ORM_TEST_PG_URL / ORM_TEST_MYSQL_URL are set.
+--quick  a short run (about a tenth of the measuring time) for checking that everything works
+--only   a comma-separated subset of sqlite, pg, mysql`)
+  process.exit(0)
+}
+
+const settings = args.quick
+  ? { warmupMs: 150, budgetMs: 250, minRounds: 5, maxRounds: 60, batchMs: 2, compileIterations: 2_000 }
+  : { warmupMs: 300, budgetMs: 2_500, minRounds: 15, maxRounds: 1_000, batchMs: 5, compileIterations: 10_000 }
+
+/** Runs one workload once on each side with the same input, counting statements and comparing results. */
+async function verify(target: Target, raw: RawClient, ctx: BenchContext, w: Workload) {
+  const before = raw.statements
+  const rawResult = w.normalize(await w.raw(ctx, 0), 'raw')
+  const rawStatements = raw.statements - before
+  await w.between?.(ctx)
+  target.counter.reset()
+  const ormResult = w.normalize(await w.orm(target.counted, ctx, 0), 'orm')
+  const { statements, transactionControl } = target.counter
+  await w.between?.(ctx)
+  const mismatch = w.check?.(rawResult, ctx, 0) ?? difference(rawResult, ormResult)
+  return { rawStatements, ormStatements: statements, ormTransactionControl: transactionControl, mismatch }
+}
+
+async function runTarget(target: Target): Promise<DialectResult> {
+  const server = await target.server()
+  console.error(`${target.title}: ${server}; seeding...`)
+  const seedStart = performance.now()
+  const data = await seed(target.db)
+  const seedMs = performance.now() - seedStart
+  const raw = await target.makeRaw(INSERT_BATCH)
+  const ctx: BenchContext = { raw, data }
+  const results: WorkloadResult[] = []
+  for (const w of workloads) {
+    const checked = await verify(target, raw, ctx, w)
+    const m = await measure({
+      raw: (i) => w.raw(ctx, i),
+      orm: (i) => w.orm(target.db, ctx, i),
+      between: w.between && (() => w.between?.(ctx)),
+      ...settings,
+    })
+    console.error(`  ${w.id}: raw ${m.rawUs.toFixed(2)} µs, ORM ${m.ormUs.toFixed(2)} µs, ORM/raw ${m.ratio.toFixed(2)}${checked.mismatch ? `, MISMATCH ${checked.mismatch}` : ''}`)
+    results.push({ id: w.id, title: w.title, ...m, ...checked })
+  }
+  const compile = compileOverhead(target.db, settings.compileIterations)
+  return { title: target.title, server, driver: raw.driver, seedMs, workloads: results, compile }
+}
+
+async function main(): Promise<number> {
+  const only = args.only?.split(',').map((s) => s.trim())
+  const unknown = only?.filter((key) => !['sqlite', 'pg', 'mysql'].includes(key)) ?? []
+  if (unknown.length) throw new Error(`--only takes sqlite, pg, mysql; not ${unknown.join(', ')}`)
+  const wanted = (key: string) => !only || only.includes(key)
+  const targets: (() => Target)[] = []
+  const skipped: string[] = []
+  if (wanted('sqlite')) targets.push(sqliteTarget)
+  const pgUrl = process.env.ORM_TEST_PG_URL
+  const mysqlUrl = process.env.ORM_TEST_MYSQL_URL
+  if (wanted('pg')) {
+    if (pgUrl) targets.push(() => pgTarget(pgUrl))
+    else skipped.push('PostgreSQL (ORM_TEST_PG_URL is not set)')
+  }
+  if (wanted('mysql')) {
+    if (mysqlUrl) targets.push(() => mysqlTarget(mysqlUrl))
+    else skipped.push('MySQL / MariaDB (ORM_TEST_MYSQL_URL is not set)')
+  }
+
+  const started = performance.now()
+  console.log(`## ORM vs raw driver${args.quick ? ' (--quick: short run, rough numbers)' : ''}\n`)
+  console.log(`Machine: ${machine()}. ${new Date().toISOString().slice(0, 10)}.\n`)
+  if (skipped.length) console.log(`Skipped: ${skipped.join('; ')}.\n`)
+
+  let failed = false
+  for (const make of targets) {
+    const target = make()
+    try {
+      const result = await runTarget(target)
+      console.log(formatDialect(result))
+      const bad = result.workloads.filter((w) => w.mismatch)
+      if (bad.length) {
+        failed = true
+        for (const w of bad) console.error(`MISMATCH ${target.title} ${w.id}: ${w.mismatch}`)
+      }
+    } catch (error) {
+      failed = true
+      console.error(`${target.title} failed:`, error)
+      console.log(`### ${target.title}\n\nFAILED: ${(error as Error).message}\n`)
+    } finally {
+      await target.close().catch((error: unknown) => console.error(`closing ${target.title}:`, error))
+    }
+  }
+  console.log(`Total run time: ${((performance.now() - started) / 1000).toFixed(0)} s.`)
+  if (failed) console.error('bench: some results differ between raw and ORM, or a database failed (see above).')
+  return failed ? 1 : 0
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

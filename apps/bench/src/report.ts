@@ -1,0 +1,68 @@
+import os from 'node:os'
+import type { CompileOverhead } from './compile.js'
+
+export interface WorkloadResult {
+  readonly id: string
+  readonly title: string
+  readonly rawUs: number
+  readonly ormUs: number
+  /** Median of the per-round ORM/raw ratios, and their 25th / 75th percentiles. */
+  readonly ratio: number
+  readonly ratioLow: number
+  readonly ratioHigh: number
+  readonly rounds: number
+  readonly batch: number
+  readonly rawStatements: number
+  readonly ormStatements: number
+  /** BEGIN / COMMIT / savepoints the ORM sent around its statements. */
+  readonly ormTransactionControl: number
+  /** Why the raw and ORM results differ, or the raw result is not what the dataset implies. */
+  readonly mismatch?: string
+}
+
+export interface DialectResult {
+  readonly title: string
+  readonly server: string
+  readonly driver: string
+  readonly seedMs: number
+  readonly workloads: readonly WorkloadResult[]
+  readonly compile: CompileOverhead
+}
+
+/** Ratios above this are called out (and explained in docs/benchmarks.md). */
+export const RATIO_BUDGET = 1.3
+
+const us = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2))
+
+export function machine(): string {
+  const cpus = os.cpus()
+  const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU'
+  const gb = (os.totalmem() / 2 ** 30).toFixed(1)
+  return `${model}, ${os.availableParallelism()} cores, ${gb} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`
+}
+
+export function formatDialect(result: DialectResult): string {
+  const lines = [
+    `### ${result.title}: ${result.server}, ${result.driver}`,
+    '',
+    '| workload | raw µs/op | ORM µs/op | ORM/raw (p25–p75) | statements/op raw | statements/op ORM | rounds × batch | results |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+  ]
+  for (const w of result.workloads) {
+    const ratio = w.ratio > RATIO_BUDGET ? `**${w.ratio.toFixed(2)}×**` : `${w.ratio.toFixed(2)}×`
+    const ratioText = `${ratio} (${w.ratioLow.toFixed(2)}–${w.ratioHigh.toFixed(2)})`
+    const orm = w.ormTransactionControl ? `${w.ormStatements} + ${w.ormTransactionControl} tx` : `${w.ormStatements}`
+    lines.push(
+      `| ${w.id} ${w.title} | ${us(w.rawUs)} | ${us(w.ormUs)} | ${ratioText} | ${w.rawStatements} | ${orm} | ${w.rounds} × ${w.batch} | ${w.mismatch ? `MISMATCH: ${w.mismatch.replace(/\|/g, '\\|')}` : 'equal'} |`,
+    )
+  }
+  const c = result.compile
+  lines.push(
+    '',
+    `Compile overhead (new builder, 3 × where, orderBy, limit, then \`toSQL()\`): **${us(c.medianUs)} µs** median ` +
+      `(p90 ${us(c.p90Us)} µs) over ${c.iterations.toLocaleString('en-US')} iterations.`,
+    `Seeding 2,000 users and 20,000 posts through the ORM took ${(result.seedMs / 1000).toFixed(1)} s.`,
+    '',
+  )
+  return lines.join('\n')
+}

@@ -1,0 +1,122 @@
+import { createRequire } from 'node:module'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { createDb, sql, type Dialect } from '@orm/core'
+import { mysql } from '@orm/mysql'
+import { pg } from '@orm/pg'
+import { sqlite } from '@orm/sqlite'
+import Database from 'better-sqlite3'
+import { StatementCounter } from './counting.js'
+import { mysqlRaw } from './raw/mysql.js'
+import { pgRaw } from './raw/pg.js'
+import { sqliteRaw } from './raw/sqlite.js'
+import type { RawClient } from './raw/types.js'
+import { schema } from './schema.js'
+import type { BenchDb } from './workloads.js'
+
+/** One database under test: the timed ORM db, a second ORM db that counts statements, and the raw baseline. */
+export interface Target {
+  readonly key: 'sqlite' | 'pg' | 'mysql'
+  readonly title: string
+  /** The timed db: no log, nothing wrapped. */
+  readonly db: BenchDb
+  /** The db that checks results and counts its statements through the `log` option. */
+  readonly counted: BenchDb
+  readonly counter: StatementCounter
+  /** The server (or library) version. */
+  server(): Promise<string>
+  /** The raw baseline; made after seeding, as it prepares statements over the bench tables. */
+  makeRaw(batchSize: number): Promise<RawClient>
+  /** Drops the bench tables and closes everything. */
+  close(): Promise<void>
+}
+
+function withCounter(dialect: () => Dialect): { db: BenchDb; counted: BenchDb; counter: StatementCounter } {
+  const counter = new StatementCounter()
+  return {
+    db: createDb({ schema, dialect: dialect() }),
+    counted: createDb({ schema, dialect: dialect(), log: counter.log }),
+    counter,
+  }
+}
+
+async function version(db: BenchDb, query: ReturnType<typeof sql>): Promise<string> {
+  const [row] = await db.execute<{ v: unknown }>(query)
+  return String(row?.v)
+}
+
+/** In-memory SQLite: one better-sqlite3 database shared by both ORM dbs and the raw statements. */
+export function sqliteTarget(): Target {
+  const handle = new Database(':memory:')
+  const dbs = withCounter(() => sqlite({ database: handle }))
+  let raw: RawClient | undefined
+  return {
+    key: 'sqlite',
+    title: 'SQLite (in-memory)',
+    ...dbs,
+    server: async () => `SQLite ${await version(dbs.db, sql`SELECT sqlite_version() AS v`)}`,
+    makeRaw: async (batchSize) => (raw = sqliteRaw(handle, driverVersion('better-sqlite3'), batchSize)),
+    async close() {
+      await raw?.close()
+      await dbs.db.schema.drop().catch(() => {})
+      await dbs.db.close()
+      await dbs.counted.close()
+      handle.close()
+    },
+  }
+}
+
+export function pgTarget(connectionString: string): Target {
+  const dbs = withCounter(() => pg({ connectionString }))
+  let raw: RawClient | undefined
+  return {
+    key: 'pg',
+    title: 'PostgreSQL',
+    ...dbs,
+    server: async () => `PostgreSQL ${await version(dbs.db, sql`SELECT current_setting('server_version') AS v`)}`,
+    makeRaw: async (batchSize) => (raw = pgRaw(connectionString, driverVersion('pg'), batchSize)),
+    async close() {
+      await raw?.close()
+      await dbs.db.schema.drop().catch(() => {})
+      await dbs.db.close()
+      await dbs.counted.close()
+    },
+  }
+}
+
+export function mysqlTarget(uri: string): Target {
+  const dbs = withCounter(() => mysql({ uri }))
+  let raw: RawClient | undefined
+  return {
+    key: 'mysql',
+    title: 'MySQL / MariaDB',
+    ...dbs,
+    server: async () => {
+      const v = await version(dbs.db, sql`SELECT VERSION() AS v`)
+      return /mariadb/i.test(v) ? `MariaDB ${v}` : `MySQL ${v}`
+    },
+    makeRaw: async (batchSize) => (raw = await mysqlRaw(uri, driverVersion('mysql2'), batchSize)),
+    async close() {
+      await raw?.close()
+      await dbs.db.schema.drop().catch(() => {})
+      await dbs.db.close()
+      await dbs.counted.close()
+    },
+  }
+}
+
+/** `name x.y.z` from the installed package's package.json (found from its entry point, whatever its exports say). */
+function driverVersion(name: string): string {
+  const require = createRequire(import.meta.url)
+  let dir = dirname(require.resolve(name))
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string }
+      if (pkg.name === name) return `${name} ${pkg.version}`
+    } catch {
+      // not here; look one level up
+    }
+    dir = dirname(dir)
+  }
+  return name
+}
