@@ -1,4 +1,4 @@
-import { SchemaError } from './errors.js'
+import { SchemaError, ValidationError } from './errors.js'
 import { SchemaApi } from './ddl/schema-api.js'
 import type { Dialect } from './driver/dialect.js'
 import { DbCore, Session, type LogFn } from './driver/session.js'
@@ -16,8 +16,11 @@ export interface DbOptions<S extends AnySchema> {
   dialect: Dialect
   /** Receives `{ sql, params, durationMs, rowCount }` for every statement. */
   log?: LogFn
-  /** How eager loading reads relations: 'auto' (the dialect's measured best), 'keyed' statements, or 'json' aggregation. */
-  eagerStrategy?: 'auto' | 'keyed' | 'json'
+  /**
+   * How eager loading reads relations. 'keyed' (and 'auto', which picks it on every dialect today): one
+   * statement per relation level with the parents' keys in an IN list. See docs/eager-loading.md.
+   */
+  eagerStrategy?: 'auto' | 'keyed'
 }
 
 type TableColumns<S extends AnySchema, K extends TableKey<S>> = {
@@ -52,6 +55,9 @@ export function createDb<S extends AnySchema>(options: DbOptions<S>): Db<S> {
     if (RESERVED.has(key)) {
       throw new SchemaError(`Table key "${key}" collides with db.${key}; give the table another key in defineSchema.`)
     }
+  }
+  if (options.eagerStrategy !== undefined && options.eagerStrategy !== 'auto' && options.eagerStrategy !== 'keyed') {
+    throw new ValidationError(`Unknown eagerStrategy "${String(options.eagerStrategy)}". Valid: auto, keyed.`)
   }
   const core = new DbCore(dialect, options.log)
   return makeDb(new Session(core), schema)
