@@ -294,8 +294,10 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
     return row
   }
 
+  /** The row with this primary key: a plain key lookup (the key is unique, so no ORDER BY or LIMIT). */
   async find(key: unknown): Promise<R | null> {
-    return this.add(false, keyPredicate(scopeOf(this.ctx), key)).first()
+    const rows = await this.add(false, keyPredicate(scopeOf(this.ctx), key)).get()
+    return rows[0] ?? null
   }
 
   async findOrFail(key: unknown): Promise<R> {

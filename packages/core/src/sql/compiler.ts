@@ -31,6 +31,18 @@ export class SqlCompiler {
     return { sql: writer.sql, params: writer.params }
   }
 
+  private readonly quotedNames = new Map<string, string>()
+
+  /** quoteIdentifier, memoized: the same schema names are quoted in every statement. */
+  quoted(name: string): string {
+    let quoted = this.quotedNames.get(name)
+    if (quoted === undefined) {
+      quoted = this.quoteIdentifier(name)
+      if (this.quotedNames.size < 10_000) this.quotedNames.set(name, quoted)
+    }
+    return quoted
+  }
+
   // ---- hooks -------------------------------------------------------------------------------------
 
   quoteIdentifier(name: string): string {
@@ -102,7 +114,7 @@ export class SqlWriter {
   }
 
   id(name: string): this {
-    this.sql += this.compiler.quoteIdentifier(name)
+    this.sql += this.compiler.quoted(name)
     return this
   }
 
