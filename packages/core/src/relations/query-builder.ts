@@ -168,9 +168,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   ): QueryBuilder<S, K, R & { [_ in A]: number }, W, C>
   withCount(...args: unknown[]): any {
     if (typeof args[1] === 'function') return this.aggregate('count', args[0], undefined, args[1], args[2])
-    let q: any = this
-    for (const name of args.flat()) q = q.aggregate('count', name, undefined, undefined, undefined)
-    return q
+    return args.flat().reduce((q: any, name) => q.aggregate('count', name, undefined, undefined, undefined), this)
   }
 
   /** Adds `<relation>Exists: boolean`. */
@@ -182,9 +180,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   ): QueryBuilder<S, K, R & { [_ in A]: boolean }, W, C>
   withExists(...args: unknown[]): any {
     if (typeof args[1] === 'function') return this.aggregate('exists', args[0], undefined, args[1], args[2])
-    let q: any = this
-    for (const name of args.flat()) q = q.aggregate('exists', name, undefined, undefined, undefined)
-    return q
+    return args.flat().reduce((q: any, name) => q.aggregate('exists', name, undefined, undefined, undefined), this)
   }
 
   withSum<N extends RelationName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Sum${Capitalize<Col>}`>(
