@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     return { deleted, pivotRowsLeft: await db.postTags.query().count() }
   })
 
-  await step('A transaction that throws is rolled back (BEGIN/ROLLBACK are not in the log)', async () => {
+  await step('A transaction that throws is rolled back (BEGIN and ROLLBACK show in the log)', async () => {
     let error = ''
     try {
       await db.transaction(async (tx) => {
@@ -161,11 +161,48 @@ async function main(): Promise<void> {
     }
   })
 
+  await relationships()
+
   await step('Raw SQL with the sql template: tables and columns are quoted, values bound', () =>
     db.execute(sql`select ${db.users.role} as role, count(*) as n from ${db.users} where ${db.users.email} like ${'%@example.com'} group by ${db.users.role} order by role`),
   )
 
   await db.close()
+}
+
+/** The relationship tour: eager loading, filters, aggregates, association writes, polymorphic images. */
+async function relationships(): Promise<void> {
+  const [ann] = await db.users.query().where('email', 'ann@example.com').get()
+  const [first] = await db.posts.query().orderBy('id').limit(1).get()
+
+  await step('Polymorphic images: morphOne for users, morphMany for posts (related().create sets id and type)', async () => {
+    await db.users.related(ann, 'avatar').create({ url: 'ann.png' })
+    await db.posts.related(first, 'images').createMany([{ url: 'cover.png' }, { url: 'diagram.png' }])
+    return db.images.query().orderBy('id').with('imageable').get()
+  }, (images) => images.map((i) => ({ url: i.url, type: i.imageableType, owner: (i.imageable as { name?: string; title?: string } | null)?.name ?? (i.imageable as { title?: string } | null)?.title })))
+
+  await step('attach / sync on a belongsToMany with a pivot column', async () => {
+    const tags = await db.tags.query().orderBy('id').get()
+    const postTags = db.posts.related(first, 'tags')
+    await postTags.attach({ [tags[0].id]: { position: 1 } })
+    return postTags.sync({ [tags[0].id]: { position: 2 }, [tags[1].id]: { position: 1 } })
+  })
+
+  await step("Eager loading: with('posts.tags', 'avatar'), one statement per relation level", () =>
+    db.users.query().orderBy('id').with('posts.tags', 'avatar').get(),
+  (users) => users.map((u) => ({ name: u.name, avatar: u.avatar?.url ?? null, posts: u.posts.map((p) => ({ title: p.title, tags: p.tags.map((t) => `${t.name}@${String(t.pivot.position)}`) })) })))
+
+  await step('A constrained eager load: each user with their newest published post (a per-parent limit)', () =>
+    db.users.query().orderBy('id').with('posts', (q) => q.where('published', true).orderBy('createdAt', 'desc').limit(1)).get(),
+  (users) => users.map((u) => ({ name: u.name, newest: u.posts[0]?.title ?? null })))
+
+  await step('whereHas + withCount: users with a published post, and how many posts each has', () =>
+    db.users.query().whereHas('posts', (q) => q.where('published', true)).withCount('posts').orderBy('postsCount', 'desc').get(),
+  (users) => users.map((u) => ({ name: u.name, postsCount: u.postsCount })))
+
+  await step("join('author'): a to-one relation in the same statement", () =>
+    db.posts.query().join('author').orderBy('id').limit(3).get(),
+  (posts) => posts.map((p) => ({ title: p.title, author: p.author?.name ?? null })))
 }
 
 main().catch(async (error) => {

@@ -38,5 +38,24 @@ export const postTags = table(
   { primaryKey: ['postId', 'tagId'] },
 )
 
-// Tables only for now: relations (hasMany, belongsToMany, ...) arrive with the next milestone.
-export const schema = defineSchema({ users, posts, tags, postTags })
+/** Images belong to a user or a post: a polymorphic relation (imageable_id + imageable_type). */
+export const images = table('images', {
+  id: col.id(),
+  url: col.string(),
+  imageableId: col.bigint(),
+  imageableType: col.string({ length: 20 }),
+})
+
+export const schema = defineSchema({ users, posts, tags, postTags, images }, (r) => ({
+  users: {
+    posts: r.hasMany('posts', { foreignKey: 'authorId' }),
+    avatar: r.morphOne('images', { morph: 'imageable' }),
+  },
+  posts: {
+    author: r.belongsTo('users', { foreignKey: 'authorId' }),
+    tags: r.belongsToMany('tags', { pivot: 'postTags', pivotColumns: ['position'] }),
+    images: r.morphMany('images', { morph: 'imageable' }),
+  },
+  tags: { posts: r.belongsToMany('posts', { pivot: 'postTags' }) },
+  images: { imageable: r.morphTo({ morph: 'imageable', types: { users: 'users', posts: 'posts' } }) },
+}))
