@@ -13,6 +13,10 @@ import { linksOf, relationOf } from './relations/links.js'
 import type { RelationName, RelationPath, RelationTarget, WithLoaded } from './relations/types.js'
 import { RelatedQuery } from './relations/related.js'
 import { relatedLink, type RelatedOwner } from './relations/related-scope.js'
+import { createGraph } from './relations/graph-create.js'
+import { deleteGraph } from './relations/graph-delete.js'
+import { saveGraph } from './relations/graph-save.js'
+import type { GraphInput, GraphRow, NoExtraKeys, SaveInput } from './relations/graph-types.js'
 
 /**
  * `db.<table>`: finds, inserts, updates and deletes rows of one table, and starts queries. It also stands
@@ -73,9 +77,40 @@ export class TableApi<S extends AnySchema, K extends TableKey<S>> {
     return updateByKey(this.ctx, this.liveKey(key), values as Record<string, unknown>) as Promise<Row<S, K> | null>
   }
 
-  /** Deletes the row with this key (or this row): soft where the table soft-deletes, unless `force`. Returns 1 or 0. */
-  delete(keyOrRow: unknown, options: { force?: boolean } = {}): Promise<number> {
+  /**
+   * Deletes the row with this key (or this row): soft where the table soft-deletes, unless `force`. Returns 1 or 0.
+   * `with` deletes those relations first, in one transaction: has-relation rows (deepest first for dot paths,
+   * soft where their table soft-deletes), pivot links (the related rows stay).
+   */
+  delete<P extends string = never>(keyOrRow: unknown, options: { force?: boolean; with?: readonly (P & RelationPath<S, K, P>)[] } = {}): Promise<number> {
+    if (options.with !== undefined) return deleteGraph(this.ctx, keyOrRow, options.with, options.force === true)
     return deleteWhere(this.ctx, keyPredicate(scopeOf(this.ctx), keyOrRow), options.force === true)
+  }
+
+  /**
+   * Writes a row and every relation present in the input, nested, in one transaction: belongsTo targets
+   * first, then the row, then its children (one insert per relation level), pivot rows last. Rows given by
+   * key (`{ id: 1 }`) under belongsTo and pivot relations are existing rows, pointed at or attached.
+   * Returns the graph as written, every id filled in. `omit` / `only` choose relations by dot path.
+   */
+  create<I extends GraphInput<S, K>, P extends string = never>(inputs: readonly I[], options?: GraphOptions<S, K, P>): Promise<GraphRow<S, K, I>[]>
+  create<I extends GraphInput<S, K>, P extends string = never>(input: I & NoExtraKeys<I, GraphInput<S, K>>, options?: GraphOptions<S, K, P>): Promise<GraphRow<S, K, I>>
+  async create(input: unknown, options: { omit?: readonly string[]; only?: readonly string[] } = {}): Promise<unknown> {
+    if (Array.isArray(input)) return createGraph(this.ctx, input, options)
+    const [row] = await createGraph(this.ctx, [input as Record<string, unknown>], options)
+    return row
+  }
+
+  /**
+   * Updates the row by its key (the columns present in it) and upserts the relations named in `with`
+   * (GORM's FullSaveAssociations), in one transaction: rows with a key updated and re-pointed, rows without
+   * inserted, pivot targets given by key attached. Other relations are not touched. Returns the saved graph.
+   */
+  save<I extends SaveInput<S, K>, P extends string = never>(
+    row: I & NoExtraKeys<I, SaveInput<S, K>>,
+    options: { with?: readonly (P & RelationPath<S, K, P>)[] } = {},
+  ): Promise<GraphRow<S, K, I>> {
+    return saveGraph(this.ctx, row as Record<string, unknown>, options) as Promise<GraphRow<S, K, I>>
   }
 
   /**
@@ -137,6 +172,11 @@ export class TableApi<S extends AnySchema, K extends TableKey<S>> {
   }
 }
 
+/** Options of create(): relations (dot paths) to skip, or the only ones to write. */
+export interface GraphOptions<S extends AnySchema, K extends TableKey<S>, P extends string> {
+  omit?: readonly (P & RelationPath<S, K, P>)[]
+  only?: readonly (P & RelationPath<S, K, P>)[]
+}
 
 /** Loads only the relations that some row lacks; where all rows have one, walks into its rows for the next level. */
 async function loadMissingTree(ctx: QueryContext, rows: Record<string, unknown>[], tree: EagerTree, make: (ctx: QueryContext) => any) {

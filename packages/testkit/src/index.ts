@@ -11,6 +11,7 @@ import { whereSuite } from './suites/where.js'
 import { writingSuite } from './suites/writing.js'
 import { eagerLoadingSuite } from './suites/eager-loading.js'
 import { relationFilterSuite } from './suites/relation-filters.js'
+import { graphSuite } from './suites/graphs.js'
 
 export type { ConformanceOptions, SuiteContext } from './context.js'
 export { useDb, seed } from './context.js'
@@ -35,5 +36,6 @@ export function runConformance(options: ConformanceOptions): void {
     limitSuite(options)
     eagerLoadingSuite(options)
     relationFilterSuite(options)
+    graphSuite(options)
   })
 }
