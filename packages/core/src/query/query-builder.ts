@@ -36,6 +36,8 @@ const EMPTY: QueryState = Object.freeze({ clauses: [], order: [], trashed: 'excl
 type Cols<S extends AnySchema, K extends TableKey<S>> = ColumnName<TableOf<S, K>>
 type ValueOf<S extends AnySchema, K extends TableKey<S>, C extends string> = C extends Cols<S, K> ? Row<S, K>[C] : number
 type WhereValue<V> = V | null | readonly V[] | SqlFragment
+/** The value type of a where operand: a column's, or an aggregate alias's as the row type says. */
+type OperandValue<S extends AnySchema, K extends TableKey<S>, R, C extends string> = C extends Cols<S, K> ? Row<S, K>[C] : C extends keyof R ? R[C] : number
 type Group<S extends AnySchema, K extends TableKey<S>> = (q: any) => BaseQueryBuilder<S, K, any, any>
 
 /**
@@ -104,7 +106,7 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
     return foldClauses(inner.state.clauses) ?? n.constant(true)
   }
 
-  where<C extends Cols<S, K> | X>(column: C, value: WhereValue<ValueOf<S, K, C>>): this
+  where<C extends Cols<S, K> | X>(column: C, value: WhereValue<OperandValue<S, K, R, C>>): this
   where<C extends Cols<S, K> | X>(column: C, op: Operator, value: unknown): this
   where(values: Partial<{ [C in Cols<S, K>]: WhereValue<ValueOf<S, K, C>> }>): this
   where(group: (q: this) => BaseQueryBuilder<S, K, any, any>): this
@@ -112,7 +114,7 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
     return this.add(false, this.predicate(args))
   }
 
-  orWhere<C extends Cols<S, K> | X>(column: C, value: WhereValue<ValueOf<S, K, C>>): this
+  orWhere<C extends Cols<S, K> | X>(column: C, value: WhereValue<OperandValue<S, K, R, C>>): this
   orWhere<C extends Cols<S, K> | X>(column: C, op: Operator, value: unknown): this
   orWhere(values: Partial<{ [C in Cols<S, K>]: WhereValue<ValueOf<S, K, C>> }>): this
   orWhere(group: (q: this) => BaseQueryBuilder<S, K, any, any>): this

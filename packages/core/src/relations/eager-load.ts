@@ -1,4 +1,4 @@
-import { andAll, n, type ExprNode, type SelectNode } from '../sql/ast.js'
+import { andAll, n, type ExprNode, type JoinNode, type SelectNode } from '../sql/ast.js'
 import type { ColumnMeta } from '../schema/table.js'
 import { chunk } from '../query/chunk.js'
 import type { QueryContext } from '../query/context.js'
@@ -19,6 +19,10 @@ export interface EagerQuery {
     limit?: number
     offset?: number
     tree: EagerTree
+    /** Aggregates and joined relations the constraint asked for, with their joins and reader. */
+    extras: readonly ExprNode[]
+    joins: readonly JoinNode[]
+    decodeExtras(rows: Values[], raw: readonly unknown[], width: number): void
   }
 }
 export type MakeEagerQuery = (ctx: QueryContext) => EagerQuery
@@ -112,7 +116,10 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
     ...columns.map((c) => n.column(c.name, alias)),
     ...match.map((m, i) => n.alias(m, `orm_m${i}`)),
     ...pivotColumns.map((c, i) => n.alias(n.column(c.name, pivotAlias), `orm_p${i}`)),
+    ...parts.extras,
   ]
+  const extrasAt = columns.length + match.length + pivotColumns.length
+  const isPivot = link.pivot !== undefined
   const pk = link.targetMeta.primaryKey.map((p) => n.order(n.column(link.targetMeta.byProp.get(p)!.name, alias), 'asc'))
   const order = [...(parts.order ?? []), ...pk]
   const perParent = parts.limit !== undefined || (parts.offset ?? 0) > 0
@@ -128,7 +135,7 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
   for (const part of chunk(keys, Math.floor((caps.maxParameters - reserve) / width))) {
     const inKeys = n.in(match, part.map((values) => values.map((v, i) => n.value(v, link.parentKey[i].kind))))
     const where = andAll([inKeys, ...link.conditions(alias), parts.where])
-    let node: SelectNode = n.select({ from: n.table(link.targetMeta.name, alias), joins: link.joins(alias), columns: selectList, where, orderBy: order })
+    let node: SelectNode = n.select({ from: n.table(link.targetMeta.name, alias), joins: [...link.joins(alias), ...parts.joins], columns: selectList, where, orderBy: order })
     if (perParent) {
       const ranked = n.select({ ...node, columns: [...selectList, n.alias({ kind: 'RowNumber', partitionBy: match, orderBy: order }, 'orm_rn')], orderBy: [] })
       const rn = n.column('orm_rn', 'orm_ranked')
@@ -144,13 +151,14 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
       const values = raw as unknown[]
       const row = read[r]
       matches.push(keyOf(matchCols.map(({ i }) => decode(matchDecoders[i], values[base + i]))) ?? '')
-      if (pivotColumns.length) {
+      if (isPivot) {
         const pivot: Values = {}
         pivotColumns.forEach((c, i) => (pivot[c.prop] = decode(pivotDecoders[i], values[base + match.length + i])))
         row.pivot = pivot
       }
       rows.push(row)
     })
+    if (parts.extras.length) parts.decodeExtras(read, result.rows, extrasAt)
   }
   // Key columns only added for matching are dropped after the nested loads, so a row has what select() asked for.
   const strip = columns.filter((c) => !parts.columns.includes(c))

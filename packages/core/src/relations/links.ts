@@ -88,6 +88,8 @@ export function linksOf(schema: AnySchema, relation: ResolvedRelation): Relation
           on: on(relation.secondKey, a, relation.secondLocalKey, throughAlias(a)) }],
         match: (a) => relation.firstKey.map((c) => col(throughAlias(a), c)),
         conditions: (a) => [
+          // Rows reached through a soft-deleted middle row do not count (as in Laravel).
+          ...(throughMeta.softDelete ? [n.isNull(n.column(throughMeta.softDelete.name, throughAlias(a)))] : []),
           ...(relation.firstMorph ? [morph(throughAlias(a), relation.firstMorph.morphType, relation.firstMorph.morphValue)] : []),
           ...(relation.secondMorph ? [morph(a, relation.secondMorph.morphType, relation.secondMorph.morphValue)] : []),
         ],

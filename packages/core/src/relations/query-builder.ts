@@ -6,13 +6,13 @@ import { BaseQueryBuilder, type QueryState } from '../query/query-builder.js'
 import { scopeOf, type QueryContext } from '../query/context.js'
 import { readPlan, readRows } from '../query/row-reader.js'
 import { checkDirection, checkOperator, columnOf, comparison } from '../query/where.js'
-import type { ColumnName, Operator, Row, TableKey, TableOf } from '../query/types.js'
+import type { ColumnName, Row, TableKey, TableOf } from '../query/types.js'
 import { aggregateOf, type Aggregate, type AggregateFn } from './aggregates.js'
 import { addPath, type EagerTree } from './eager-tree.js'
 import { loadTree } from './eager-load.js'
 import { relationExists } from './filters.js'
 import { linksOf, relationOf, type RelationLink } from './links.js'
-import type { JoinableName, PathTarget, RelationName, RelationPath, RelationTarget, WithLoaded } from './types.js'
+import type { AggregatableName, FilterPath, JoinableName, PathTarget, RelationPath, RelationTarget, WithLoaded } from './types.js'
 
 interface JoinSpec {
   readonly name: string
@@ -31,8 +31,13 @@ const NONE: RelationState = { eager: new Map(), aggregates: [], joins: [] }
 type Cols<S extends AnySchema, K> = K extends TableKey<S> ? ColumnName<TableOf<S, K>> : never
 type Extra<S extends AnySchema, K extends TableKey<S>, R> = Exclude<Extract<keyof R, string>, ColumnName<TableOf<S, K>>>
 type Loaded<Q> = Q extends { readonly $row: infer Full } ? Full : never
-type Sub<S extends AnySchema, T> = T extends TableKey<S> ? QueryBuilder<S, T> : never
+type Sub<S extends AnySchema, T> = [T] extends [TableKey<S>] ? QueryBuilder<S, T> : never
 type Related<S extends AnySchema, K extends TableKey<S>, N> = Sub<S, RelationTarget<S, K, N>>
+/** What a constraint callback returns: the builder it was given, with its conditions (a forgotten return is a type error). */
+type Built = { readonly $row: unknown }
+type CountOperator = '=' | '!=' | '<>' | '<' | '<=' | '>' | '>='
+/** sum/avg of a decimal column is a string (every digit kept); of other columns a number. */
+type SumOf<V> = [NonNullable<V>] extends [string] ? string | null : number | null
 
 /**
  * The query builder users hold (`db.users.query()`): the table query plus relations — eager loading
@@ -59,7 +64,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
 
   /** Loads relations with the rows: names, dot paths, '*', or one path with a constraint callback. */
   with<P extends string>(...paths: (P & RelationPath<S, K, P>)[]): QueryBuilder<S, K, R, W | P, C>
-  with<P extends string, Q>(
+  with<P extends string, Q extends { readonly $row: unknown }>(
     path: P & RelationPath<S, K, P>,
     constraint: (q: Sub<S, PathTarget<S, K, P>>) => Q,
   ): QueryBuilder<S, K, R, W | P, C & { [_ in P]: Loaded<Q> }>
@@ -101,28 +106,28 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     return this.add(or, negate ? n.not(pred) : pred)
   }
 
-  has<P extends string>(name: P & RelationPath<S, K, P>, op?: Operator, count?: number): this {
+  has<P extends string>(name: P & FilterPath<S, K, P>, op?: CountOperator, count?: number): this {
     return this.filter(false, false, name, undefined, op, count)
   }
-  orHas<P extends string>(name: P & RelationPath<S, K, P>, op?: Operator, count?: number): this {
+  orHas<P extends string>(name: P & FilterPath<S, K, P>, op?: CountOperator, count?: number): this {
     return this.filter(true, false, name, undefined, op, count)
   }
-  doesntHave<P extends string>(name: P & RelationPath<S, K, P>): this {
+  doesntHave<P extends string>(name: P & FilterPath<S, K, P>): this {
     return this.filter(false, true, name, undefined, undefined, undefined)
   }
-  orDoesntHave<P extends string>(name: P & RelationPath<S, K, P>): this {
+  orDoesntHave<P extends string>(name: P & FilterPath<S, K, P>): this {
     return this.filter(true, true, name, undefined, undefined, undefined)
   }
-  whereHas<P extends string>(name: P & RelationPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => unknown, op?: Operator, count?: number): this {
+  whereHas<P extends string>(name: P & FilterPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => Built, op?: CountOperator, count?: number): this {
     return this.filter(false, false, name, constraint, op, count)
   }
-  orWhereHas<P extends string>(name: P & RelationPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => unknown, op?: Operator, count?: number): this {
+  orWhereHas<P extends string>(name: P & FilterPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => Built, op?: CountOperator, count?: number): this {
     return this.filter(true, false, name, constraint, op, count)
   }
-  whereDoesntHave<P extends string>(name: P & RelationPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => unknown): this {
+  whereDoesntHave<P extends string>(name: P & FilterPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => Built): this {
     return this.filter(false, true, name, constraint, undefined, undefined)
   }
-  orWhereDoesntHave<P extends string>(name: P & RelationPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => unknown): this {
+  orWhereDoesntHave<P extends string>(name: P & FilterPath<S, K, P>, constraint?: (q: Sub<S, PathTarget<S, K, P>>) => Built): this {
     return this.filter(true, true, name, constraint, undefined, undefined)
   }
 
@@ -160,10 +165,10 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   }
 
   /** Adds `<relation>Count` (or the `as` name) to each row. */
-  withCount<N extends RelationName<S, K>>(...names: N[]): QueryBuilder<S, K, R & { [P in N as `${P}Count`]: number }, W, C>
-  withCount<N extends RelationName<S, K>, A extends string = `${N}Count`>(
+  withCount<N extends AggregatableName<S, K>>(...names: N[]): QueryBuilder<S, K, R & { [P in N as `${P}Count`]: number }, W, C>
+  withCount<N extends AggregatableName<S, K>, A extends string = `${N}Count`>(
     name: N,
-    constraint: (q: Related<S, K, N>) => unknown,
+    constraint: (q: Related<S, K, N>) => Built,
     options?: { as?: A },
   ): QueryBuilder<S, K, R & { [_ in A]: number }, W, C>
   withCount(...args: unknown[]): any {
@@ -172,10 +177,10 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   }
 
   /** Adds `<relation>Exists: boolean`. */
-  withExists<N extends RelationName<S, K>>(...names: N[]): QueryBuilder<S, K, R & { [P in N as `${P}Exists`]: boolean }, W, C>
-  withExists<N extends RelationName<S, K>, A extends string = `${N}Exists`>(
+  withExists<N extends AggregatableName<S, K>>(...names: N[]): QueryBuilder<S, K, R & { [P in N as `${P}Exists`]: boolean }, W, C>
+  withExists<N extends AggregatableName<S, K>, A extends string = `${N}Exists`>(
     name: N,
-    constraint: (q: Related<S, K, N>) => unknown,
+    constraint: (q: Related<S, K, N>) => Built,
     options?: { as?: A },
   ): QueryBuilder<S, K, R & { [_ in A]: boolean }, W, C>
   withExists(...args: unknown[]): any {
@@ -183,23 +188,23 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     return args.flat().reduce((q: any, name) => q.aggregate('exists', name, undefined, undefined, undefined), this)
   }
 
-  withSum<N extends RelationName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Sum${Capitalize<Col>}`>(
-    name: N, column: Col, constraint?: (q: Related<S, K, N>) => unknown, options?: { as?: A },
-  ): QueryBuilder<S, K, R & { [_ in A]: number | null }, W, C> {
+  withSum<N extends AggregatableName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Sum${Capitalize<Col>}`>(
+    name: N, column: Col, constraint?: (q: Related<S, K, N>) => Built, options?: { as?: A },
+  ): QueryBuilder<S, K, R & { [_ in A]: SumOf<Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>[Col & keyof Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>]> }, W, C> {
     return this.aggregate('sum', name, column, constraint, options)
   }
-  withAvg<N extends RelationName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Avg${Capitalize<Col>}`>(
-    name: N, column: Col, constraint?: (q: Related<S, K, N>) => unknown, options?: { as?: A },
-  ): QueryBuilder<S, K, R & { [_ in A]: number | null }, W, C> {
+  withAvg<N extends AggregatableName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Avg${Capitalize<Col>}`>(
+    name: N, column: Col, constraint?: (q: Related<S, K, N>) => Built, options?: { as?: A },
+  ): QueryBuilder<S, K, R & { [_ in A]: SumOf<Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>[Col & keyof Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>]> }, W, C> {
     return this.aggregate('avg', name, column, constraint, options)
   }
-  withMin<N extends RelationName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Min${Capitalize<Col>}`>(
-    name: N, column: Col, constraint?: (q: Related<S, K, N>) => unknown, options?: { as?: A },
+  withMin<N extends AggregatableName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Min${Capitalize<Col>}`>(
+    name: N, column: Col, constraint?: (q: Related<S, K, N>) => Built, options?: { as?: A },
   ): QueryBuilder<S, K, R & { [_ in A]: Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>[Col & keyof Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>] | null }, W, C> {
     return this.aggregate('min', name, column, constraint, options)
   }
-  withMax<N extends RelationName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Max${Capitalize<Col>}`>(
-    name: N, column: Col, constraint?: (q: Related<S, K, N>) => unknown, options?: { as?: A },
+  withMax<N extends AggregatableName<S, K>, Col extends Cols<S, RelationTarget<S, K, N>>, A extends string = `${N}Max${Capitalize<Col>}`>(
+    name: N, column: Col, constraint?: (q: Related<S, K, N>) => Built, options?: { as?: A },
   ): QueryBuilder<S, K, R & { [_ in A]: Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>[Col & keyof Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>] | null }, W, C> {
     return this.aggregate('max', name, column, constraint, options)
   }
@@ -238,7 +243,14 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   }
 
   protected override async readExtras(rows: any[], raw: readonly unknown[], width: number): Promise<void> {
-    const { aggregates, joins, eager } = this.rel
+    this.decodeExtras(rows, raw, width)
+    const { eager } = this.rel
+    if (eager.size > 0) await loadTree(this.ctx, rows, eager, this.make)
+  }
+
+  /** Aggregates and joined rows, read from the select-list items after `width` columns. */
+  decodeExtras(rows: any[], raw: readonly unknown[], width: number): void {
+    const { aggregates, joins } = this.rel
     let offset = width
     for (const agg of aggregates) {
       const at = offset++
@@ -257,7 +269,6 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
       read.forEach((row, i) => (rows[i][j.name] = pk.every((p) => row[p] === null) ? null : row))
       offset += columns.length
     }
-    if (eager.size > 0) await loadTree(this.ctx, rows, eager, this.make)
   }
 
   /** The parts the eager loader reads from a constraint callback's query. */
@@ -269,6 +280,9 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
       limit: this.state.limit,
       offset: this.state.offset,
       tree: this.rel.eager,
+      extras: this.extraColumns(),
+      joins: this.joinNodes() ?? [],
+      decodeExtras: (rows: any[], raw: readonly unknown[], width: number) => this.decodeExtras(rows, raw, width),
     }
   }
 }

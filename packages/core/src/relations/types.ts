@@ -69,3 +69,11 @@ export type WithLoaded<S extends AnySchema, K, R, W extends string, C> = [W] ext
 
 /** `withSum('posts', 'views')` -> `postsSumViews`. */
 export type AggregateName<N extends string, F extends string, Col extends string> = `${N}${F}${Capitalize<Col>}`
+
+/** A path for has/whereHas: like RelationPath, without `*`. */
+export type FilterPath<S extends AnySchema, K, P extends string> = Exclude<RelationPath<S, K, P>, '*' | `${string}.*`>
+
+/** Relations an aggregate can count: all but morphTo (its rows live in several tables). */
+export type AggregatableName<S extends AnySchema, K> = {
+  [N in RelationName<S, K>]: DefOf<S, K, N> extends RelationDef<'morphTo', any> ? never : N
+}[RelationName<S, K>]
