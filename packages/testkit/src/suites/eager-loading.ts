@@ -67,6 +67,18 @@ export function eagerLoadingSuite(options: ConformanceOptions) {
       expect(nested[0].posts[0].comments).toHaveLength(3)
     })
 
+    it('aggregates and joins inside a constraint load with the related rows', async () => {
+      const rows = await users().with('posts', (q) => q.withCount('comments').join('author').orderBy('id')).get()
+      expect(rows[0].posts.map((p) => [p.title, p.commentsCount, p.author?.name])).toEqual([['Alpha', 3, 'Ann'], ['Beta', 1, 'Ann'], ['Gamma', 0, 'Ann']])
+      const limited = await users().with('posts', (q) => q.withCount('comments').orderBy('views', 'desc').limit(1)).get()
+      expect(limited.map((u) => u.posts.map((p) => [p.title, p.commentsCount]))).toEqual([[['Alpha', 3]], [['Delta', 1]], []])
+    })
+
+    it('a pivot relation without pivot columns still gives each row a pivot object', async () => {
+      const rows = await users().with('roles').get()
+      expect(rows[0].roles.map((r) => r.pivot)).toEqual([{}, {}])
+    })
+
     it('belongsTo and self-referential relations', async () => {
       const rows = await users().with('manager', 'reports').get()
       expect(rows.map((u) => [u.name, u.manager?.name ?? null, u.reports.map((r) => r.name)])).toEqual([
