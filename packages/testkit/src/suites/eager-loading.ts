@@ -52,6 +52,15 @@ export function eagerLoadingSuite(options: ConformanceOptions) {
       expect(ann.manager).toBeNull()
     })
 
+    it("with('*') on a self-referential table loads one level, never a cycle", async () => {
+      const rows = await users().with('*').get()
+      expect(rows[1].manager?.name).toBe('Ann')
+      expect(Object.keys(rows[1].manager ?? {})).not.toContain('manager')
+      expect(rows[0].reports.every((r) => !('reports' in r))).toBe(true)
+      const nested = await users().with('reports.*').get()
+      expect(nested[0].reports.map((r) => [r.name, r.manager?.name])).toEqual([['Bob', 'Ann'], ['Cid', 'Ann']])
+    })
+
     it('constraints: where and orderBy; limit and offset apply per parent', async () => {
       const rows = await users().with('posts', (q) => q.where('published', true).orderBy('createdAt', 'desc').limit(1)).get()
       expect(rows.map((u) => titles(u.posts))).toEqual([['Gamma'], ['Delta'], []])

@@ -33,6 +33,8 @@ export function relationFilterSuite(options: ConformanceOptions) {
       expect(await names(users().whereDoesntHave('posts', (q) => q.where('published', false)))).toEqual(['Bob', 'Cid'])
       expect(await names(users().where('name', 'Cid').orWhereHas('roles', (q) => q.where('name', 'admin')))).toEqual(['Ann', 'Cid'])
       expect(await names(users().whereHas('manager', (q) => q.where('name', 'Ann')))).toEqual(['Bob', 'Cid'])
+      expect(await names(users().whereDoesntHave('profile').orWhereDoesntHave('posts', (q) => q.where('views', '>', 6)))).toEqual(['Cid'])
+      expect(await names(users().where('name', 'Bob').orWhereDoesntHave('roles'))).toEqual(['Bob', 'Cid'])
     })
 
     it('through every kind: morph, pivot, through, morphTo', async () => {
