@@ -12,6 +12,7 @@ import { writingSuite } from './suites/writing.js'
 import { eagerLoadingSuite } from './suites/eager-loading.js'
 import { relationFilterSuite } from './suites/relation-filters.js'
 import { graphSuite } from './suites/graphs.js'
+import { associationSuite } from './suites/associations.js'
 
 export type { ConformanceOptions, SuiteContext } from './context.js'
 export { useDb, seed } from './context.js'
@@ -37,5 +38,6 @@ export function runConformance(options: ConformanceOptions): void {
     eagerLoadingSuite(options)
     relationFilterSuite(options)
     graphSuite(options)
+    associationSuite(options)
   })
 }

@@ -54,7 +54,10 @@ function conflictColumns(rel: PivotRelation): ColumnMeta[] {
   return cols
 }
 
-/** Inserts links; one that exists already is left as it is (no error, no duplicate). Returns how many were new. */
+/**
+ * Inserts links with an insert-ignore (ON CONFLICT DO NOTHING; ON DUPLICATE KEY UPDATE of a key to itself on MySQL):
+ * a link that exists already is left as it is, pivot values included (no error, no duplicate).
+ */
 export async function insertLinks(session: Session, rel: PivotRelation, parent: readonly unknown[], entries: readonly PivotEntry[]): Promise<void> {
   if (entries.length === 0) return
   const meta = rel.pivot.meta

@@ -16,22 +16,28 @@ export interface RelatedOwner {
   readonly batch: boolean
 }
 
-/** The one link `related()` reads through: a morphTo follows the parents' (single) stored type. */
+/**
+ * The one link `related()` reads through: a morphTo follows the parents' (single) stored type. Parents whose
+ * type is NULL or not one of the relation's point at nothing (they read as empty, and can still be associated).
+ */
 export function relatedLink(schema: AnySchema, relation: ResolvedRelation, parents: readonly Record<string, unknown>[]): RelationLink {
   const links = linksOf(schema, relation)
   if (links.length === 1 || parents.length === 0) return links[0]
-  const types = new Set(parents.map((p) => p[links[0].parentType!.column.prop]))
-  if (types.size > 1) throw new ValidationError(`related(..., "${relation.name}"): the rows point at different types (${[...types].join(', ')}); query them separately.`)
-  const [type] = types
-  const link = links.find((l) => l.parentType?.value === type)
-  if (!link) throw new ValidationError(`related(..., "${relation.name}"): the stored type "${String(type)}" is not one of ${links.map((l) => l.parentType?.value).join(', ')}.`)
-  return link
+  const typeOf = (p: Record<string, unknown>) => links.find((l) => l.parentType!.value === p[l.parentType!.column.prop])
+  const used = new Set(parents.map(typeOf).filter((l) => l !== undefined))
+  if (used.size > 1) {
+    const types = [...used].map((l) => l.parentType!.value).join(', ')
+    throw new ValidationError(`related(..., "${relation.name}"): the rows point at different types (${types}); query them separately.`)
+  }
+  return [...used][0] ?? links[0]
 }
 
 /** The parents' key values (distinct, none null). A parent without its key is an error: it cannot have related rows. */
 export function parentKeys(owner: Pick<RelatedOwner, 'parents' | 'link' | 'relation'>): unknown[][] {
   const seen = new Map<string, unknown[]>()
+  const type = owner.link.parentType
   for (const parent of owner.parents) {
+    if (type && parent[type.column.prop] !== type.value) continue // a morphTo row of another (or no) type
     const values = owner.link.parentKey.map((c) => parent[c.prop])
     const key = keyOf(values)
     if (key === undefined) {

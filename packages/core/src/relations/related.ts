@@ -1,20 +1,24 @@
-import { ValidationError } from '../errors.js'
+import { NotFoundError, ValidationError } from '../errors.js'
 import { runTransaction } from '../driver/transaction.js'
 import type { Session } from '../driver/session.js'
 import type { AnySchema } from '../schema/define-schema.js'
+import type { BelongsToRelation, HasRelation, MorphOneRelation, MorphToRelation } from '../schema/resolved-relation.js'
 import type { ColumnMeta } from '../schema/table.js'
-import { andAll, n, type ExprNode } from '../sql/ast.js'
+import { alwaysFalse, andAll, n, type ExprNode } from '../sql/ast.js'
+import { chunk } from '../query/chunk.js'
 import type { QueryContext } from '../query/context.js'
-import { keyPredicate, keyValues } from '../query/keys.js'
-import { insertRows, updateByKey } from '../query/mutations.js'
+import { keyPredicate, keysIn, keyString, keyValues } from '../query/keys.js'
+import { insertRows, updateByKey, updateWhere } from '../query/mutations.js'
 import type { InferInsert, Row, TableKey, TableOf } from '../query/types.js'
 import { valueFor } from '../query/where.js'
 import { keyOf } from './eager-load.js'
 import { currentLinks, deleteLinks, insertLinks, updateLink, type PivotEntry, type PivotRelation } from './pivot-writes.js'
 import { QueryBuilder } from './query-builder.js'
-import { relatedScope, type RelatedOwner } from './related-scope.js'
+import { parentKeys, relatedScope, type RelatedOwner } from './related-scope.js'
 
 type Values = Record<string, unknown>
+/** Registers an in-memory change to make once the write has committed. */
+type Later = (effect: () => void) => void
 type Ids = unknown | readonly unknown[] | Record<string | number, Values>
 
 export interface SyncResult {
@@ -27,10 +31,17 @@ const HAS = new Set(['hasOne', 'hasMany', 'morphOne', 'morphMany'])
 const PIVOT = new Set(['belongsToMany', 'morphToMany', 'morphedByMany'])
 const OWNER = new Set(['belongsTo', 'morphTo'])
 
+/** How often a pivot write is retried after a deadlock / serialization failure (top-level transactions only). */
+const RETRIES = 3
+
 /**
  * `db.users.related(user, 'posts')`: a query over the related rows of one parent or several, and the
  * writes that fit the relation's kind (create/save for has-relations, associate for belongsTo,
  * attach/sync for pivots, GORM's append/replace/remove/clear for every kind).
+ *
+ * Every write that takes more than one statement runs in one transaction (a savepoint inside one); the
+ * rows given are updated in memory only once it has committed. Pivot writes lock the parent rows first,
+ * in key order, so concurrent attach/sync/toggle/detach of one parent run one after another.
  */
 export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S, T>> extends QueryBuilder<S, T, R> {
   private get owner(): RelatedOwner {
@@ -54,34 +65,53 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     return parents[0]
   }
 
-  private transaction<X>(fn: (s: Session) => Promise<X>): Promise<X> {
-    return runTransaction(this.ctx.session, (s) => s, fn)
+  /** Runs `fn` in a transaction (or not, for one statement); the in-memory changes it queued apply after. */
+  private async write<X>(fn: (s: Session, later: Later) => Promise<X>, atomic = true): Promise<X> {
+    let effects: (() => void)[] = []
+    const run = (s: Session) => {
+      effects = [] // a retried attempt starts over
+      return fn(s, (effect) => effects.push(effect))
+    }
+    const result = atomic ? await runTransaction(this.ctx.session, (s) => s, run, { retries: RETRIES }) : await run(this.ctx.session)
+    for (const effect of effects) effect()
+    return result
+  }
+
+  private targetCtx(session: Session, tableKey = this.ctx.tableKey): QueryContext {
+    return { session, schema: this.ctx.schema, tableKey, meta: this.ctx.schema.meta.tables.get(tableKey)! }
+  }
+
+  /** A row, or a bare key of the target (a scalar, or an array for a composite key) as `{ key: value }`. */
+  private asRow(item: unknown): Values {
+    if (isRow(item)) return item
+    const meta = this.ctx.meta
+    const values = keyValues(meta, item)
+    return Object.fromEntries(meta.primaryKey.map((p, i) => [p, values[i]]))
   }
 
   // ---- has-relations: the foreign key is on the related row ---------------------------------------
 
   /** The foreign key (and morph type) values that point a related row at `parent`. */
   private pointer(parent: Values): Values {
-    const { relation, link } = this.owner
-    if (!HAS.has(relation.kind)) return {}
+    const { link } = this.owner
+    const relation = this.owner.relation as HasRelation | MorphOneRelation
     const values: Values = {}
-    const fk = (relation as { foreignKey: readonly ColumnMeta[] }).foreignKey
-    fk.forEach((c, i) => (values[c.prop] = parent[link.parentKey[i].prop]))
+    relation.foreignKey.forEach((c, i) => (values[c.prop] = parent[link.parentKey[i].prop]))
+    if (Object.values(values).some((v) => v === undefined || v === null)) {
+      throw new ValidationError(`${relation.table}.${relation.name}: the parent row has no ${link.parentKey.map((c) => `"${c.prop}"`).join(', ')}.`)
+    }
     if (relation.kind === 'morphOne' || relation.kind === 'morphMany') values[relation.morphType.prop] = relation.morphValue
     return values
   }
 
-  private targetCtx(session: Session): QueryContext {
-    return { session, schema: this.ctx.schema, tableKey: this.ctx.tableKey, meta: this.ctx.meta }
-  }
-
-  /** Inserts a related row pointing at the parent. */
+  /** Inserts a related row pointing at the parent (for a pivot relation: inserts it and attaches it). */
   async create(values: Partial<InferInsert<TableOf<S, T>>>, pivot?: Values): Promise<Row<S, T>> {
     const parent = this.single('create')
     if (PIVOT.has(this.owner.relation.kind)) {
-      return this.transaction(async (s) => {
+      return this.write(async (s) => {
+        await this.lockParents(s, [parent])
         const [row] = await insertRows(this.targetCtx(s), [values as Values])
-        await this.attachOn(s, parent, [{ related: this.relatedKey(row), values: pivot ?? {} }])
+        await insertLinks(s, this.pivotRelation, this.parentKeyOf(parent), [{ related: this.relatedKey(row), values: pivot ?? {} }])
         return row as Row<S, T>
       })
     }
@@ -93,10 +123,11 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
   async createMany(list: readonly Partial<InferInsert<TableOf<S, T>>>[]): Promise<Row<S, T>[]> {
     const parent = this.single('createMany')
     this.expect(HAS, 'createMany')
-    return (await insertRows(this.targetCtx(this.ctx.session), list.map((v) => ({ ...(v as Values), ...this.pointer(parent) })))) as Row<S, T>[]
+    const pointer = this.pointer(parent)
+    return (await insertRows(this.targetCtx(this.ctx.session), list.map((v) => ({ ...(v as Values), ...pointer })))) as Row<S, T>[]
   }
 
-  /** Inserts a new row, or re-points an existing one (it has its key) at the parent. */
+  /** Inserts a new row, or points an existing one (it has its key) at the parent and writes its columns. */
   async save(row: Partial<Row<S, T>>): Promise<Row<S, T>> {
     const [saved] = await this.saveMany([row])
     return saved
@@ -105,70 +136,89 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
   async saveMany(rows: readonly Partial<Row<S, T>>[]): Promise<Row<S, T>[]> {
     const parent = this.single('saveMany')
     this.expect(HAS, 'saveMany')
-    return this.transaction((s) => this.saveFor(s, parent, rows as Values[]))
+    if (rows.length === 0) return []
+    return this.write((s, later) => this.saveFor(s, parent, rows, true, later)) as Promise<Row<S, T>[]>
   }
 
-  private async saveFor(session: Session, parent: Values, rows: readonly Values[]): Promise<any[]> {
+  /**
+   * Points rows at the parent: rows without a key are inserted; rows with one are updated, with all their
+   * columns one by one (`full`, for save) or only the foreign key, in one statement (append/replace).
+   * A key that no row has is a ValidationError. Returns the rows as stored (as given, for the foreign-key-only update).
+   */
+  private async saveFor(session: Session, parent: Values, items: readonly unknown[], full: boolean, later: Later): Promise<Values[]> {
     const meta = this.ctx.meta
     const ctx = this.targetCtx(session)
     const pointer = this.pointer(parent)
+    const rows = items.map((item) => this.asRow(item))
     const out: Values[] = []
-    const fresh: { index: number; values: Values }[] = []
-    for (const [index, row] of rows.entries()) {
-      const hasKey = meta.primaryKey.length > 0 && meta.primaryKey.every((p) => row[p] !== undefined && row[p] !== null)
-      if (!hasKey) {
-        fresh.push({ index, values: { ...row, ...pointer } })
-        continue
+    const fresh: number[] = []
+    const existing: number[] = []
+    rows.forEach((row, i) => (hasKey(meta.primaryKey, row) ? existing : fresh).push(i))
+    if (full) {
+      for (const i of existing) {
+        const changes: Values = { ...pointer }
+        for (const [prop, value] of Object.entries(rows[i])) if (!(prop in changes) && !meta.primaryKey.includes(prop) && meta.byProp.has(prop)) changes[prop] = value
+        const stored = await updateByKey(ctx, keyPredicate({ meta, alias: meta.name }, rows[i]), changes)
+        if (!stored) throw new ValidationError(`No ${meta.name} row has the key of the row given (${keyValues(meta, rows[i]).join(', ')}).`)
+        out[i] = stored
       }
-      const changes: Values = { ...pointer }
-      for (const [prop, value] of Object.entries(row)) if (!meta.primaryKey.includes(prop) && meta.byProp.has(prop)) changes[prop] ??= value
-      for (const key of Object.keys(pointer)) changes[key] = pointer[key]
-      const stored = await updateByKey(ctx, keyPredicate({ meta, alias: meta.name }, row), changes)
-      if (!stored) throw new ValidationError(`save(): no ${meta.name} row has the key of the row given.`)
-      out[index] = stored
-      Object.assign(row, stored)
+    } else if (existing.length) {
+      const keys = [...new Map(existing.map((i) => keyValues(meta, rows[i])).map((k) => [keyString(k), k])).values()]
+      const size = (session.core.capabilities.maxParameters - Object.keys(pointer).length - 1) / meta.primaryKey.length
+      let matched = 0
+      for (const part of chunk(keys, size)) matched += await updateWhere(ctx, keysIn({ meta, alias: meta.name }, part), pointer)
+      if (matched < keys.length) throw new ValidationError(`${keys.length - matched} of the ${meta.name} rows given (by key) do not exist.`)
+      for (const i of existing) out[i] = { ...rows[i], ...pointer }
     }
-    const inserted = await insertRows(ctx, fresh.map((f) => f.values))
-    fresh.forEach((f, i) => {
-      out[f.index] = inserted[i]
-      Object.assign(rows[f.index], inserted[i])
+    const inserted = await insertRows(ctx, fresh.map((i) => ({ ...rows[i], ...pointer })))
+    fresh.forEach((i, j) => (out[i] = inserted[j]))
+    const inserts = new Set(fresh)
+    items.forEach((item, i) => {
+      if (isRow(item)) later(() => Object.assign(item, full || inserts.has(i) ? out[i] : pointer))
     })
     return out
   }
 
-  /** Sets the foreign key of related rows to NULL (unlink); a NOT NULL foreign key is an error, never a delete. */
+  /**
+   * Unlinks the parent's related rows (`only` these, or all but `keep`): foreign key (and type) to NULL.
+   * Where that column is NOT NULL, a row that would be unlinked is a ValidationError: never a delete.
+   */
   private async unlinkHas(session: Session, parent: Values, keep: readonly Values[] | undefined, only: readonly Values[] | undefined): Promise<number> {
-    const { relation } = this.owner
-    const fk = (relation as { foreignKey: readonly ColumnMeta[] }).foreignKey
-    const notNull = fk.filter((c) => !c.config.nullable)
+    const relation = this.owner.relation as HasRelation | MorphOneRelation
+    const meta = this.ctx.meta
+    const pk = meta.primaryKey.map((p) => meta.byProp.get(p)!)
+    const inKeys = (rows: readonly Values[]) =>
+      n.in(pk.map((c) => n.column(c.name, meta.name)), rows.map((r) => keyValues(meta, r).map((v, i) => valueFor(pk[i], v))))
+    const where = andAll([
+      relatedScope({ ...this.owner, parents: [parent] }, meta.name),
+      only ? inKeys(only) : undefined,
+      keep && keep.length ? n.not(inKeys(keep)) : undefined,
+    ])
+    if (alwaysFalse(where)) return 0
+    const columns = [...relation.foreignKey, ...(relation.kind === 'morphOne' || relation.kind === 'morphMany' ? [relation.morphType] : [])]
+    const notNull = columns.filter((c) => !c.config.nullable)
     if (notNull.length) {
+      const found = await session.run(n.select({ from: n.table(meta.name), columns: [n.raw(['1'])], where, limit: n.integer(1) }))
+      if (found.rows.length === 0) return 0
       throw new ValidationError(
-        `Cannot unlink ${relation.table}.${relation.name}: ${this.ctx.meta.name}.${notNull.map((c) => c.prop).join(', ')} is NOT NULL. ` +
+        `Cannot unlink ${relation.table}.${relation.name}: ${meta.name}.${notNull.map((c) => c.prop).join(', ')} is NOT NULL. ` +
           `Delete the rows with related(...).delete() instead, or make the column nullable.`,
       )
     }
-    const meta = this.ctx.meta
-    const scope = relatedScope({ ...this.owner, parents: [parent] }, meta.name)
-    const keys = (rows: readonly Values[]) => rows.map((r) => keyValues(meta, r))
-    const pk = meta.primaryKey.map((p) => n.column(meta.byProp.get(p)!.name, meta.name))
-    const inKeys = (rows: readonly Values[]) => n.in(pk, keys(rows).map((vals) => vals.map((v, i) => valueFor(meta.byProp.get(meta.primaryKey[i]), v))))
-    const where = andAll([scope, only ? inKeys(only) : undefined, keep && keep.length ? n.not(inKeys(keep)) : undefined])
-    const set = fk.map((c) => ({ column: c.name, value: n.value(null) }))
-    if (relation.kind === 'morphOne' || relation.kind === 'morphMany') {
-      if (!relation.morphType.config.nullable) throw new ValidationError(`Cannot unlink ${relation.table}.${relation.name}: ${this.ctx.meta.name}.${relation.morphType.prop} is NOT NULL.`)
-      set.push({ column: relation.morphType.name, value: n.value(null) })
-    }
-    const result = await session.run({ kind: 'Update', table: n.table(meta.name), set, where })
-    return result.affectedRows
+    return updateWhere(this.targetCtx(session), where, Object.fromEntries(columns.map((c) => [c.prop, null])))
   }
 
   // ---- belongsTo / morphTo: the foreign key is on the parent ----------------------------------------
 
-  /** Points the parent at `row` (writes the foreign key, and the type for a morphTo) and sets it in memory. */
-  async associate(row: Values): Promise<Values> {
+  /**
+   * Points the parent at `row` (a row or its key): writes the foreign key, and the type for a morphTo, and
+   * sets both and the row in memory. A morphTo takes the row's table as `type` where the row cannot tell.
+   */
+  async associate(row: Values | string | number | bigint, type?: string): Promise<Values> {
     const parent = this.single('associate')
     this.expect(OWNER, 'associate')
-    await this.pointParent(this.ctx.session, parent, row)
+    if (row === null || row === undefined) throw new ValidationError('associate() takes a row or its key; dissociate() clears the relation.')
+    await this.write((s, later) => this.pointParent(s, parent, row, type, later), false)
     return parent
   }
 
@@ -176,43 +226,89 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
   async dissociate(): Promise<Values> {
     const parent = this.single('dissociate')
     this.expect(OWNER, 'dissociate')
-    await this.pointParent(this.ctx.session, parent, null)
+    await this.write((s, later) => this.pointParent(s, parent, null, undefined, later), false)
     return parent
   }
 
-  private async pointParent(session: Session, parent: Values, row: Values | null): Promise<void> {
-    const { relation } = this.owner
+  private async pointParent(session: Session, parent: Values, row: unknown, type: string | undefined, later: Later): Promise<void> {
+    const relation = this.owner.relation as BelongsToRelation | MorphToRelation
     const owner = this.ownerCtx(session)
     const changes: Values = {}
-    if (relation.kind === 'belongsTo') {
-      relation.foreignKey.forEach((c, i) => (changes[c.prop] = row ? row[relation.ownerKey[i].prop] : null))
-    } else if (relation.kind === 'morphTo') {
-      if (row) {
-        const target = [...relation.types.values()].find((t) => t.target === this.ctx.tableKey)
-        const type = relation.morphValues.get(this.ctx.tableKey)
-        if (!target || type === undefined) throw new ValidationError(`associate(): ${relation.table}.${relation.name} cannot point at ${this.ctx.tableKey}.`)
-        relation.foreignKey.forEach((c, i) => (changes[c.prop] = row[target.ownerKey[i].prop]))
-        changes[relation.morphType.prop] = type
-      } else {
-        relation.foreignKey.forEach((c) => (changes[c.prop] = null))
-        changes[relation.morphType.prop] = null
-      }
-    }
     if (row === null) {
+      for (const c of relation.foreignKey) changes[c.prop] = null
+      if (relation.kind === 'morphTo') changes[relation.morphType.prop] = null
       const notNull = Object.keys(changes).filter((p) => !owner.meta.byProp.get(p)!.config.nullable)
       if (notNull.length) throw new ValidationError(`Cannot dissociate ${relation.table}.${relation.name}: ${owner.meta.name}.${notNull.join(', ')} is NOT NULL.`)
+    } else {
+      const target = relation.kind === 'morphTo' ? this.morphTarget(row, type) : relation.target
+      const ownerKey = this.ownerKeyOf(target)
+      const values = isRow(row) ? ownerKey.map((c) => row[c.prop]) : Array.isArray(row) ? row : [row]
+      if (values.length !== ownerKey.length || values.some((v) => v === undefined || v === null)) {
+        throw new ValidationError(`associate(): the row given has no ${ownerKey.map((c) => `"${c.prop}"`).join(', ')}.`)
+      }
+      relation.foreignKey.forEach((c, i) => (changes[c.prop] = values[i]))
+      if (relation.kind === 'morphTo') changes[relation.morphType.prop] = relation.morphValues.get(target)
     }
-    for (const value of Object.values(changes)) {
-      if (row && (value === undefined || value === null)) throw new ValidationError(`associate(): the row given has no key.`)
+    const stored = await updateByKey(owner, keyPredicate({ meta: owner.meta, alias: owner.meta.name }, parent), changes)
+    if (!stored) throw new NotFoundError(owner.meta.name, keyValues(owner.meta, parent))
+    later(() => {
+      Object.assign(parent, changes)
+      if (row === null || isRow(row)) parent[relation.name] = row
+      else delete parent[relation.name] // only its key was given: not loaded
+    })
+  }
+
+  /** The table a row given to a morphTo belongs to: the one named, the only one, or the only one whose columns fit the row. */
+  private morphTarget(row: unknown, type?: string): string {
+    const relation = this.owner.relation as MorphToRelation
+    const targets = [...new Set(relation.targets)]
+    if (type !== undefined) {
+      const key = relation.types.get(type)?.target ?? (targets.includes(type) ? type : undefined)
+      if (key === undefined) throw new ValidationError(`${relation.table}.${relation.name} points at ${targets.join(', ')}, not "${type}".`)
+      return key
     }
-    await updateByKey(owner, keyPredicate({ meta: owner.meta, alias: owner.meta.name }, parent), changes)
-    Object.assign(parent, changes)
-    parent[relation.name] = row
+    if (targets.length === 1) return targets[0]
+    if (isRow(row)) {
+      const tables = this.ctx.schema.meta.tables
+      const known = new Set(targets.flatMap((k) => tables.get(k)!.columns.map((c) => c.prop)))
+      const props = Object.keys(row).filter((p) => known.has(p))
+      const fits = targets.filter((k) => props.every((p) => tables.get(k)!.byProp.has(p)))
+      if (fits.length === 1) return fits[0]
+    }
+    throw new ValidationError(
+      `${relation.table}.${relation.name} can point at ${targets.join(', ')} and the row given does not tell which: ` +
+        `name its table, e.g. associate(row, '${targets[0]}').`,
+    )
+  }
+
+  /** The key a belongsTo / morphTo matches on the target table. */
+  private ownerKeyOf(target: string): readonly ColumnMeta[] {
+    const relation = this.owner.relation as BelongsToRelation | MorphToRelation
+    if (relation.kind === 'belongsTo') return relation.ownerKey
+    return [...relation.types.values()].find((t) => t.target === target)!.ownerKey
+  }
+
+  /** Points the parent at `item` (inserting it first when it is a row without its key), or at nothing. */
+  private async linkOwner(session: Session, parent: Values, item: unknown, later: Later): Promise<void> {
+    if (item === null) return this.pointParent(session, parent, null, undefined, later)
+    const relation = this.owner.relation as BelongsToRelation | MorphToRelation
+    const target = relation.kind === 'morphTo' ? this.morphTarget(item) : relation.target
+    const row = await this.persisted(session, item, target, this.ownerKeyOf(target), later)
+    await this.pointParent(session, parent, row, target, later)
+  }
+
+  /** The parent points at one of `items` now (by its in-memory foreign key and type). */
+  private pointsAt(parent: Values, items: readonly unknown[]): boolean {
+    const { link } = this.owner
+    if (link.parentType && parent[link.parentType.column.prop] !== link.parentType.value) return false
+    const current = keyOf(link.parentKey.map((c) => parent[c.prop]))
+    if (current === undefined) return false
+    const ownerKey = this.ownerKeyOf(link.target)
+    return items.some((item) => keyOf(isRow(item) ? ownerKey.map((c) => item[c.prop]) : Array.isArray(item) ? item : [item]) === current)
   }
 
   private ownerCtx(session: Session): QueryContext {
-    const key = this.owner.parentKey
-    return { session, schema: this.ctx.schema, tableKey: key, meta: this.ctx.schema.meta.tables.get(key)! }
+    return this.targetCtx(session, this.owner.parentKey)
   }
 
   // ---- pivots ---------------------------------------------------------------------------------------
@@ -229,41 +325,45 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     return this.owner.link.parentKey.map((c) => parent[c.prop])
   }
 
-  /** Ids, rows, `{ id: pivotValues }`, or a mix in a list: the links to write. */
+  /** Ids, rows, `{ id: pivotValues }`, or a list of ids and rows: the links to write, one per related key (the last wins). */
   private entries(ids: Ids): PivotEntry[] {
     const rk = this.pivotRelation.relatedKey
+    const names = rk.map((c) => `"${c.prop}"`).join(', ')
     const one = (item: unknown): PivotEntry => {
-      if (item !== null && typeof item === 'object' && !(item instanceof Date)) {
-        const row = item as Values
-        const related = rk.map((c) => row[c.prop])
-        if (related.some((v) => v === undefined || v === null)) throw new ValidationError(`A row given to attach/sync has no ${rk.map((c) => c.prop).join(', ')}.`)
-        return { related, values: (row.pivot as Values | undefined) ?? {} }
+      if (isRow(item)) {
+        const related = rk.map((c) => item[c.prop])
+        if (related.some((v) => v === undefined || v === null)) throw new ValidationError(`A row given to attach/sync has no ${names}.`)
+        return { related, values: (item.pivot as Values | undefined) ?? {} }
       }
-      if (rk.length > 1) throw new ValidationError('This relation has a composite key: pass rows or key arrays.')
-      return { related: [item], values: {} }
+      const related = Array.isArray(item) ? item : [item]
+      if (related.length !== rk.length || related.some((v) => v === undefined || v === null)) {
+        throw new ValidationError(`A key of ${this.pivotRelation.target} is ${names}: got ${String(item)}. Pass rows, or key arrays for a composite key.`)
+      }
+      return { related, values: {} }
     }
-    if (Array.isArray(ids)) return ids.map((item) => (Array.isArray(item) ? { related: item, values: {} } : one(item)))
-    if (ids !== null && typeof ids === 'object' && !(ids instanceof Date)) {
-      const record = ids as Values
-      const isRow = rk.every((c) => c.prop in record)
-      if (isRow) return [one(record)]
-      return Object.entries(record).map(([id, values]) => ({ related: [coerceKey(id, rk[0])], values: (values ?? {}) as Values }))
-    }
-    return [one(ids)]
+    let list: PivotEntry[]
+    if (Array.isArray(ids)) list = ids.map(one)
+    else if (isRow(ids) && !rk.every((c) => c.prop in ids)) {
+      if (rk.length > 1) throw new ValidationError('This relation has a composite key: pass rows or key arrays, not { id: pivotValues }.')
+      list = Object.entries(ids).map(([id, values]) => {
+        if (values !== undefined && values !== null && !isRow(values)) {
+          throw new ValidationError(`attach/sync take ids, rows, or { id: pivotValues }: "${id}" maps to ${typeof values}, not pivot values.`)
+        }
+        return { related: [coerceKey(id, rk[0])], values: (values ?? {}) as Values }
+      })
+    } else list = [one(ids)]
+    return [...new Map(list.map((e) => [keyOf(e.related)!, e])).values()]
   }
 
-  private async attachOn(session: Session, parent: Values, entries: PivotEntry[]): Promise<void> {
-    await insertLinks(session, this.pivotRelation, this.parentKeyOf(parent), entries)
-  }
-
-  /** Links the parent to these rows; a link that exists already is left alone. */
+  /** Links the parent to these rows; a link that exists already is left as it is (no error, no duplicate). */
   async attach(ids: Ids): Promise<void> {
     this.expect(PIVOT, 'attach')
     const entries = this.entries(ids)
     const parents = this.owner.parents
     if (parents.length === 0 || entries.length === 0) return
-    await this.transaction(async (s) => {
-      for (const parent of parents) await this.attachOn(s, parent, entries)
+    await this.write(async (s) => {
+      await this.lockParents(s, parents)
+      for (const parent of parents) await insertLinks(s, this.pivotRelation, this.parentKeyOf(parent), entries)
     })
   }
 
@@ -271,27 +371,39 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
   async detach(ids?: Ids): Promise<number> {
     this.expect(PIVOT, 'detach')
     const related = ids === undefined ? undefined : this.entries(ids).map((e) => e.related)
-    let total = 0
-    for (const parent of this.owner.parents) total += await deleteLinks(this.ctx.session, this.pivotRelation, this.parentKeyOf(parent), related)
-    return total
+    const parents = this.owner.parents
+    if (parents.length === 0 || related?.length === 0) return 0
+    return this.write(async (s) => {
+      await this.lockParents(s, parents)
+      let total = 0
+      for (const parent of parents) total += await deleteLinks(s, this.pivotRelation, this.parentKeyOf(parent), related)
+      return total
+    })
   }
 
   /**
    * Makes the links exactly these (with these pivot values), in one transaction that locks the parent row,
-   * so concurrent syncs of one parent end in one of the requested sets.
+   * so concurrent syncs of one parent end in one of the requested sets. `{ detaching: false }` only adds.
    */
   async sync(ids: Ids, options: { detaching?: boolean } = {}): Promise<SyncResult> {
     this.expect(PIVOT, 'sync')
     const parent = this.single('sync')
     const entries = this.entries(ids)
-    return this.transaction((s) => this.syncOn(s, parent, entries, options.detaching !== false))
+    return this.write(async (s) => {
+      await this.lockParents(s, [parent])
+      return this.syncOn(s, parent, entries, options.detaching !== false)
+    })
+  }
+
+  /** The links of one parent, read after its lock (a locking read inside a caller's transaction, whose snapshot may be older). */
+  private links(session: Session, parent: Values): Promise<Map<string, Values>> {
+    return currentLinks(session, this.pivotRelation, this.parentKeyOf(parent), this.ctx.session.inTransaction)
   }
 
   private async syncOn(session: Session, parent: Values, entries: PivotEntry[], detaching: boolean): Promise<SyncResult> {
     const rel = this.pivotRelation
     const parentKey = this.parentKeyOf(parent)
-    await this.lockParent(session, parent)
-    const current = await currentLinks(session, rel, parentKey)
+    const current = await this.links(session, parent)
     const wanted = new Map(entries.map((e) => [keyOf(e.related)!, e]))
     const result: SyncResult = { attached: [], detached: [], updated: [] }
     const detach = detaching ? [...current.entries()].filter(([k]) => !wanted.has(k)) : []
@@ -320,11 +432,11 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     this.expect(PIVOT, 'toggle')
     const parent = this.single('toggle')
     const entries = this.entries(ids)
-    return this.transaction(async (s) => {
+    return this.write(async (s) => {
       const rel = this.pivotRelation
       const parentKey = this.parentKeyOf(parent)
-      await this.lockParent(s, parent)
-      const current = await currentLinks(s, rel, parentKey)
+      await this.lockParents(s, [parent])
+      const current = await this.links(s, parent)
       const present = entries.filter((e) => current.has(keyOf(e.related)!))
       const missing = entries.filter((e) => !current.has(keyOf(e.related)!))
       await deleteLinks(s, rel, parentKey, present.map((e) => e.related))
@@ -341,58 +453,73 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     return updateLink(this.ctx.session, this.pivotRelation, this.parentKeyOf(parent), entry.related, values)
   }
 
-  /** Takes a row lock on the parent for the rest of the transaction (serializes syncs of one parent). */
-  private async lockParent(session: Session, parent: Values): Promise<void> {
-    const owner = this.ownerCtx(session)
-    const pk = owner.meta.primaryKey
-    if (pk.length === 0) return
-    await session.run(
-      n.select({
-        from: n.table(owner.meta.name),
-        columns: pk.map((p) => n.column(owner.meta.byProp.get(p)!.name, owner.meta.name)),
-        where: keyPredicate({ meta: owner.meta, alias: owner.meta.name }, parent),
-        lock: 'update',
-      }),
-    )
+  /**
+   * Locks the parents' rows for the rest of the transaction (SELECT ... FOR UPDATE, in key order): pivot writes
+   * of one parent run one after another, and writers of several parents take their locks in the same order.
+   * A database without concurrent connections (SQLite) runs one transaction at a time already.
+   */
+  private async lockParents(session: Session, parents: readonly Values[]): Promise<void> {
+    if (!session.core.capabilities.concurrentConnections) return
+    const meta = this.ownerCtx(session).meta
+    const columns = this.owner.link.parentKey.map((c) => n.column(c.name, meta.name))
+    const keys = parentKeys({ ...this.owner, parents }).sort(compareKeys)
+    for (const part of chunk(keys, session.core.capabilities.maxParameters / columns.length)) {
+      await session.run(
+        n.select({
+          from: n.table(meta.name),
+          columns,
+          where: n.in(columns, part.map((values) => values.map((v, i) => valueFor(this.owner.link.parentKey[i], v)))),
+          orderBy: columns.map((c) => n.order(c, 'asc')),
+          lock: 'update',
+        }),
+      )
+    }
   }
 
   // ---- GORM's association mode: the same four verbs on every kind -----------------------------------
 
-  /** One argument list per parent: for a batch, argument i belongs to parent i. */
-  private perParent(args: readonly unknown[], verb: string): [Values, Values[]][] {
+  /** One list of rows per parent: for a batch, argument i belongs to parent i. Checked before anything runs. */
+  private perParent(args: readonly unknown[], verb: string): [Values, unknown[]][] {
     const { parents, batch } = this.owner
-    if (!batch) return parents.length ? [[parents[0], args.flat() as Values[]]] : []
+    const list = (arg: unknown) => (Array.isArray(arg) ? arg : [arg]).filter((item) => item !== null && item !== undefined)
+    if (!batch) return [[parents[0], args.flatMap(list)]]
     if (args.length !== parents.length) {
       throw new ValidationError(`${verb}() on related() of ${parents.length} rows takes ${parents.length} arguments (one per row), got ${args.length}.`)
     }
-    return parents.map((p, i) => [p, (Array.isArray(args[i]) ? args[i] : [args[i]]) as Values[]])
+    return parents.map((p, i) => [p, list(args[i])])
   }
 
   /** Links these rows (inserting new ones); for a to-one relation it replaces the current one. */
   async append(...args: unknown[]): Promise<void> {
-    const kind = this.owner.relation.kind
-    await this.transaction(async (s) => {
-      for (const [parent, rows] of this.perParent(args, 'append')) {
-        if (rows.length === 0) continue
-        if (OWNER.has(kind)) await this.pointParent(s, parent, await this.persisted(s, rows[rows.length - 1]))
-        else if (PIVOT.has(kind)) await this.attachOn(s, parent, await this.pivotEntries(s, rows))
+    const work = this.perParent(args, 'append').filter(([, items]) => items.length > 0)
+    if (work.length === 0) return
+    const { kind, many } = this.owner.relation
+    await this.write(async (s, later) => {
+      if (PIVOT.has(kind)) await this.lockParents(s, work.map(([parent]) => parent))
+      for (const [parent, items] of work) {
+        if (OWNER.has(kind)) await this.linkOwner(s, parent, items[items.length - 1], later)
+        else if (PIVOT.has(kind)) await insertLinks(s, this.pivotRelation, this.parentKeyOf(parent), await this.pivotEntries(s, items, later))
         else {
-          if (!this.owner.relation.many) await this.unlinkHas(s, parent, rows.filter(hasKeyOf(this.ctx.meta)), undefined)
-          await this.saveFor(s, parent, rows)
+          const list = many ? items : items.slice(-1)
+          if (!many) await this.unlinkHas(s, parent, list.map((i) => this.asRow(i)).filter((r) => hasKey(this.ctx.meta.primaryKey, r)), undefined)
+          await this.saveFor(s, parent, list, false, later)
         }
       }
     })
   }
 
-  /** Links exactly these rows and unlinks the rest. */
+  /** Links exactly these rows (inserting new ones) and unlinks the rest. */
   async replace(...args: unknown[]): Promise<void> {
-    const kind = this.owner.relation.kind
-    await this.transaction(async (s) => {
-      for (const [parent, rows] of this.perParent(args, 'replace')) {
-        if (OWNER.has(kind)) await this.pointParent(s, parent, rows.length ? await this.persisted(s, rows[rows.length - 1]) : null)
-        else if (PIVOT.has(kind)) await this.syncOn(s, parent, await this.pivotEntries(s, rows), true)
+    const work = this.perParent(args, 'replace')
+    if (work.length === 0) return
+    const { kind, many } = this.owner.relation
+    await this.write(async (s, later) => {
+      if (PIVOT.has(kind)) await this.lockParents(s, work.map(([parent]) => parent))
+      for (const [parent, items] of work) {
+        if (OWNER.has(kind)) await this.linkOwner(s, parent, items.length ? items[items.length - 1] : null, later)
+        else if (PIVOT.has(kind)) await this.syncOn(s, parent, await this.pivotEntries(s, items, later), true)
         else {
-          const saved = await this.saveFor(s, parent, rows)
+          const saved = await this.saveFor(s, parent, many ? items : items.slice(-1), false, later)
           await this.unlinkHas(s, parent, saved, undefined)
         }
       }
@@ -401,76 +528,87 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
 
   /** Unlinks these rows (foreign key to NULL, or pivot row removed); the rows themselves stay. */
   async remove(...args: unknown[]): Promise<void> {
+    const work = this.perParent(args, 'remove').filter(([, items]) => items.length > 0)
+    if (work.length === 0) return
     const kind = this.owner.relation.kind
-    await this.transaction(async (s) => {
-      for (const [parent, rows] of this.perParent(args, 'remove')) {
-        if (rows.length === 0) continue
+    await this.write(async (s, later) => {
+      if (PIVOT.has(kind)) await this.lockParents(s, work.map(([parent]) => parent))
+      for (const [parent, items] of work) {
         if (OWNER.has(kind)) {
-          const current = this.owner.link.parentKey.map((c) => parent[c.prop])
-          const hit = rows.some((r) => keyOf(this.owner.link.match('x').map((_, i) => r[ownerKeyProp(this.owner, i)])) === keyOf(current))
-          if (hit) await this.pointParent(s, parent, null)
-        } else if (PIVOT.has(kind)) await deleteLinks(s, this.pivotRelation, this.parentKeyOf(parent), (await this.pivotEntries(s, rows, false)).map((e) => e.related))
-        else await this.unlinkHas(s, parent, undefined, rows)
+          if (this.pointsAt(parent, items)) await this.pointParent(s, parent, null, undefined, later)
+        } else if (PIVOT.has(kind)) await deleteLinks(s, this.pivotRelation, this.parentKeyOf(parent), this.entries(items).map((e) => e.related))
+        else await this.unlinkHas(s, parent, undefined, items.map((i) => this.asRow(i)))
       }
     })
   }
 
   /** Unlinks every related row. */
   async clear(): Promise<void> {
+    const { parents } = this.owner
+    if (parents.length === 0) return
     const kind = this.owner.relation.kind
-    await this.transaction(async (s) => {
-      for (const parent of this.owner.parents) {
-        if (OWNER.has(kind)) await this.pointParent(s, parent, null)
+    await this.write(async (s, later) => {
+      if (PIVOT.has(kind)) await this.lockParents(s, parents)
+      for (const parent of parents) {
+        if (OWNER.has(kind)) await this.pointParent(s, parent, null, undefined, later)
         else if (PIVOT.has(kind)) await deleteLinks(s, this.pivotRelation, this.parentKeyOf(parent))
         else await this.unlinkHas(s, parent, undefined, undefined)
       }
     })
   }
 
-  /** A row with its key: inserted first when it has none. */
-  private async persisted(session: Session, row: Values): Promise<Values> {
-    if (hasKeyOf(this.ctx.meta)(row)) return row
-    const [stored] = await insertRows(this.targetCtx(session), [row])
-    Object.assign(row, stored)
-    return row
+  /** The item as a row with its key: a row without one is inserted into `tableKey` first; a bare key is returned as is. */
+  private async persisted(session: Session, item: unknown, tableKey: string, key: readonly ColumnMeta[], later: Later): Promise<unknown> {
+    if (!isRow(item) || hasKey(key.map((c) => c.prop), item)) return item
+    const ctx = this.targetCtx(session, tableKey)
+    const { pivot, ...rest } = item
+    const values = pivot !== undefined && !ctx.meta.byProp.has('pivot') ? rest : item
+    const [stored] = await insertRows(ctx, [values])
+    later(() => Object.assign(item, stored))
+    return stored
   }
 
-  private async pivotEntries(session: Session, rows: readonly Values[], insertNew = true): Promise<PivotEntry[]> {
-    const out: PivotEntry[] = []
-    for (const row of rows) {
-      if (row === null || typeof row !== 'object') {
-        out.push(...this.entries(row))
-        continue
-      }
-      const stored = insertNew ? await this.persisted(session, row) : row
-      out.push({ related: this.relatedKey(stored), values: (row.pivot as Values | undefined) ?? {} })
+  /** The links to write for rows and ids; rows without their key are inserted first. */
+  private async pivotEntries(session: Session, items: readonly unknown[], later: Later): Promise<PivotEntry[]> {
+    const list: unknown[] = []
+    for (const item of items) {
+      const stored = await this.persisted(session, item, this.ctx.tableKey, this.pivotRelation.relatedKey, later)
+      list.push(stored !== item && isRow(stored) && isRow(item) ? { ...stored, pivot: item.pivot } : stored)
     }
-    return out
+    return this.entries(list)
   }
 }
 
-function hasKeyOf(meta: { primaryKey: readonly string[] }) {
-  return (row: Values) => meta.primaryKey.length > 0 && meta.primaryKey.every((p) => row[p] !== undefined && row[p] !== null)
+function isRow(value: unknown): value is Values {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array)
 }
 
-function ownerKeyProp(owner: RelatedOwner, i: number): string {
-  const rel = owner.relation
-  if (rel.kind === 'belongsTo') return rel.ownerKey[i].prop
-  if (rel.kind === 'morphTo') return [...rel.types.values()].find((t) => t.target === owner.link.target)!.ownerKey[i].prop
-  return ''
+function hasKey(props: readonly string[], row: Values): boolean {
+  return props.length > 0 && props.every((p) => row[p] !== undefined && row[p] !== null)
+}
+
+function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i], b[i]]
+    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0
+    if (order !== 0) return order
+  }
+  return 0
 }
 
 function unwrap(values: readonly unknown[]): unknown {
   return values.length === 1 ? values[0] : values
 }
 
+/** An object key of `{ id: pivotValues }` as the key column's value: a number for a numeric key. */
 function coerceKey(id: string, column: ColumnMeta): unknown {
   const numeric = column.kind === 'id' || column.kind === 'integer' || column.kind === 'bigint'
-  return numeric && /^-?\d+$/.test(id) ? Number(id) : id
+  if (!numeric) return id
+  if (!/^-?\d+$/.test(id)) throw new ValidationError(`"${id}" is not a key of ${column.prop} (a number): attach/sync take ids, rows, or { id: pivotValues }.`)
+  return column.config.mode === 'bigint' ? BigInt(id) : Number(id)
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime()
   return a === b || (a != null && b != null && String(a) === String(b))
 }
-
