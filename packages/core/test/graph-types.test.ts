@@ -97,7 +97,7 @@ describe('save() and delete()', () => {
   })
 
   it('delete with relation paths returns a count', () => {
-    expectTypeOf(db.users.delete(1, { with: ['posts.comments', 'roles'] })).toEqualTypeOf<Promise<number>>()
+    expectTypeOf(() => db.users.delete(1, { with: ['posts.comments', 'roles'] })).returns.toEqualTypeOf<Promise<number>>()
     // @ts-expect-error with takes relation paths
     void (() => db.users.delete(1, { with: ['postz'] }))
   })
