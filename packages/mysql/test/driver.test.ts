@@ -317,7 +317,7 @@ describe.skipIf(!url)('MySQL driver through the Dialect', () => {
     expect(users).toMatchObject({ primaryKey: ['id'], uniques: [['email']] })
     expect(users?.columns[0]).toMatchObject({ name: 'id', nullable: false, autoIncrement: true })
     expect(users?.columns[1]).toMatchObject({ name: 'email', dataType: 'varchar(255)', nullable: false, default: null })
-    expect(posts?.foreignKeys).toEqual([{ columns: ['user_id'], referencedTable: 'mydrv_users', referencedColumns: ['id'], onDelete: 'restrict' }])
+    expect(posts?.foreignKeys).toEqual([{ columns: ['user_id'], referencedTable: 'mydrv_users', referencedColumns: ['id'], onDelete: 'restrict', onUpdate: 'restrict' }])
     const typesTable = tables.find((t) => t.name === 'mydrv_types')
     expect(typesTable?.columns.find((c) => c.name === 'bool_v')).toMatchObject({ dataType: 'tinyint(1)', nullable: true })
   })

@@ -141,7 +141,7 @@ describe.skipIf(!url)('PgDdlCompiler on the server', () => {
     expect(m.primaryKey).toEqual(['team_id', 'user_id'])
     expect(m.uniques).toEqual([])
     expect(m.foreignKeys).toEqual([
-      { columns: ['team_id'], referencedTable: 'pgdrv_kinds', referencedColumns: ['id'], onDelete: 'cascade' },
+      { columns: ['team_id'], referencedTable: 'pgdrv_kinds', referencedColumns: ['id'], onDelete: 'cascade', onUpdate: 'no action' },
     ])
   })
 })

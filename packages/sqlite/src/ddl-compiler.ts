@@ -1,19 +1,37 @@
 import { DdlCompiler, type ColumnDefinitionNode } from '@orm/core'
 
-/** SQLite types by affinity: dates, decimals and JSON are TEXT so they read back exactly as written. */
+/**
+ * SQLite types. The declared type names the column kind, so `orm pull` reads the kind back, while keeping the
+ * storage affinity each kind needs: dates, decimals, JSON and UUIDs have TEXT affinity (`*_TEXT`) so they read
+ * back exactly as written (a DECIMAL or JSON type would get NUMERIC affinity and turn '1.50' into 1.5); BIGINT
+ * has INTEGER affinity and BOOLEAN NUMERIC affinity, which stores and compares integers the same way.
+ */
 export class SqliteDdlCompiler extends DdlCompiler {
   columnType(column: ColumnDefinitionNode): string {
     switch (column.kind) {
-      case 'id': case 'integer': case 'bigint': case 'boolean':
+      case 'id': case 'integer':
         return 'INTEGER'
+      case 'bigint':
+        return 'BIGINT'
+      case 'boolean':
+        return 'BOOLEAN'
       case 'float':
         return 'REAL'
       case 'string':
         return `VARCHAR(${column.config.length ?? 255})`
       case 'binary':
         return 'BLOB'
-      // decimal: TEXT keeps every digit (REAL would round, NUMERIC too past 15 digits).
-      case 'decimal': case 'text': case 'timestamp': case 'date': case 'json': case 'uuid': case 'enum':
+      case 'decimal':
+        return `DECIMAL_TEXT(${column.config.precision ?? 18},${column.config.scale ?? 2})`
+      case 'timestamp':
+        return 'TIMESTAMP_TEXT'
+      case 'date':
+        return 'DATE_TEXT'
+      case 'json':
+        return 'JSON_TEXT'
+      case 'uuid':
+        return 'UUID_TEXT'
+      case 'text': case 'enum':
         return 'TEXT'
     }
   }

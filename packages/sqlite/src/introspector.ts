@@ -7,14 +7,14 @@ export class SqliteIntrospector implements Introspector {
   async tables(connection: Connection): Promise<IntrospectedTable[]> {
     const tables = await query(
       connection,
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+      "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
     )
     const result: IntrospectedTable[] = []
-    for (const table of tables) result.push(await this.table(connection, String(table.name)))
+    for (const table of tables) result.push(await this.table(connection, String(table.name), String(table.sql ?? '')))
     return result
   }
 
-  private async table(connection: Connection, name: string): Promise<IntrospectedTable> {
+  private async table(connection: Connection, name: string, createSql: string): Promise<IntrospectedTable> {
     const info = await query(connection, 'SELECT * FROM pragma_table_info(?) ORDER BY cid', [name])
     const primaryKey = info.filter((c) => Number(c.pk) > 0).sort((a, b) => Number(a.pk) - Number(b.pk)).map((c) => String(c.name))
     const columns: IntrospectedColumn[] = info.map((c) => ({
@@ -25,6 +25,10 @@ export class SqliteIntrospector implements Introspector {
       // A lone INTEGER PRIMARY KEY is the rowid: SQLite assigns it, with or without AUTOINCREMENT.
       autoIncrement: primaryKey.length === 1 && primaryKey[0] === c.name && /^integer$/i.test(String(c.type)),
     }))
+    for (const [column, values] of enumChecks(createSql)) {
+      const target = columns.find((c) => c.name === column)
+      if (target) target.enumValues = values
+    }
     return {
       name,
       columns,
@@ -53,7 +57,10 @@ async function foreignKeys(connection: Connection, table: string): Promise<Intro
     const id = String(row.id)
     let fk = byId.get(id)
     if (!fk) {
-      fk = { columns: [], referencedTable: String(row.table), referencedColumns: [], onDelete: String(row.on_delete).toLowerCase() }
+      fk = {
+        columns: [], referencedTable: String(row.table), referencedColumns: [],
+        onDelete: String(row.on_delete).toLowerCase(), onUpdate: String(row.on_update).toLowerCase(),
+      }
       byId.set(id, fk)
     }
     fk.columns.push(String(row.from))
@@ -67,6 +74,21 @@ async function foreignKeys(connection: Connection, table: string): Promise<Intro
     }
   }
   return [...byId.values()]
+}
+
+const IDENTIFIER = '("(?:[^"]|"")+"|`(?:[^`]|``)+`|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*)'
+const STRING = "'(?:[^']|'')*'"
+const ENUM_CHECK = new RegExp(`CHECK\\s*\\(\\s*${IDENTIFIER}\\s+IN\\s*\\(\\s*(${STRING}(?:\\s*,\\s*${STRING})*)\\s*\\)\\s*\\)`, 'gi')
+
+/** `CHECK ("status" IN ('draft', 'live'))` in the table's CREATE statement, as the DDL writes an enum column. */
+function enumChecks(createSql: string): Map<string, string[]> {
+  const result = new Map<string, string[]>()
+  for (const match of createSql.matchAll(ENUM_CHECK)) {
+    const column = /^["`[]/.test(match[1]) ? match[1].slice(1, -1).replace(/""/g, '"').replace(/``/g, '`') : match[1]
+    const values = [...match[2].matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replace(/''/g, "'"))
+    result.set(column, values)
+  }
+  return result
 }
 
 async function query(connection: Connection, sql: string, params: unknown[] = []): Promise<Row[]> {

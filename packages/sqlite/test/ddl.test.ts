@@ -61,16 +61,16 @@ describe('SqliteDdlCompiler', () => {
       'CREATE TABLE "items" (\n' +
         '  "id" INTEGER PRIMARY KEY AUTOINCREMENT,\n' +
         '  "count" INTEGER NOT NULL,\n' +
-        '  "big" INTEGER,\n' +
+        '  "big" BIGINT,\n' +
         '  "ratio" REAL NOT NULL DEFAULT 0.5,\n' +
-        '  "price" TEXT NOT NULL,\n' +
+        '  "price" DECIMAL_TEXT(10,2) NOT NULL,\n' +
         '  "name" VARCHAR(100) NOT NULL UNIQUE,\n' +
         '  "body" TEXT,\n' +
-        '  "active" INTEGER NOT NULL DEFAULT 1,\n' +
-        `  "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),\n` +
-        `  "day" TEXT NOT NULL DEFAULT (date('now')),\n` +
-        `  "meta" TEXT NOT NULL DEFAULT '{"a":1}',\n` +
-        '  "uid" TEXT NOT NULL,\n' +
+        '  "active" BOOLEAN NOT NULL DEFAULT 1,\n' +
+        `  "created_at" TIMESTAMP_TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),\n` +
+        `  "day" DATE_TEXT NOT NULL DEFAULT (date('now')),\n` +
+        `  "meta" JSON_TEXT NOT NULL DEFAULT '{"a":1}',\n` +
+        '  "uid" UUID_TEXT NOT NULL,\n' +
         '  "data" BLOB,\n' +
         `  "status" TEXT NOT NULL DEFAULT 'draft' CHECK ("status" IN ('draft', 'live'))\n` +
         ')',
@@ -111,6 +111,15 @@ describe('SqliteDdlCompiler', () => {
       expect(item.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
       expect(Math.abs(new Date(item.created_at).getTime() - Date.now())).toBeLessThan(60_000)
       expect(item.day).toBe(new Date().toISOString().slice(0, 10))
+      expect(item.price).toBe('1.50')
+
+      // Each *_TEXT type keeps TEXT affinity: numeric-looking text stays text, every digit kept.
+      await connection.execute({
+        sql: 'INSERT INTO "items" ("count", "price", "name", "uid", "meta", "big", "active") VALUES (?, ?, ?, ?, ?, ?, ?)',
+        params: [4, '10.10', 'n', '123', '1.50', '7', '1'],
+      }, 'object')
+      const [typed] = await rows(connection, `SELECT typeof("price") AS price, typeof("uid") AS uid, typeof("meta") AS meta, typeof("big") AS big, typeof("active") AS active FROM "items" WHERE "name" = 'n'`)
+      expect(typed).toEqual({ price: 'text', uid: 'text', meta: 'text', big: 'integer', active: 'integer' })
 
       await expect(
         connection.execute({ sql: 'INSERT INTO "items" ("count", "price", "name", "uid", "status") VALUES (1, 1, ?, ?, ?)', params: ['b', 'u-2', 'gone'] }, 'object'),

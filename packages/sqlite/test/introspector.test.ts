@@ -34,10 +34,27 @@ describe('SqliteIntrospector', () => {
       expect(tags.columns.every((c) => !c.autoIncrement && !c.nullable)).toBe(true)
       expect(posts.uniques).toEqual([['user_id', 'slug']])
       expect(posts.foreignKeys).toEqual(expect.arrayContaining([
-        { columns: ['user_id'], referencedTable: 'users', referencedColumns: ['id'], onDelete: 'cascade' },
-        { columns: ['tag_a', 'tag_b'], referencedTable: 'tags', referencedColumns: ['a', 'b'], onDelete: 'no action' },
+        { columns: ['user_id'], referencedTable: 'users', referencedColumns: ['id'], onDelete: 'cascade', onUpdate: 'no action' },
+        { columns: ['tag_a', 'tag_b'], referencedTable: 'tags', referencedColumns: ['a', 'b'], onDelete: 'no action', onUpdate: 'no action' },
       ]))
       expect(posts.foreignKeys).toHaveLength(2)
+    } finally {
+      connection.release()
+      await driver.close()
+    }
+  })
+
+  it('reads the values of an enum CHECK, as the DDL writes it or written by hand', async () => {
+    const { dialect, driver } = await openDatabase()
+    const connection = await driver.acquire()
+    try {
+      await runAll(connection, [
+        `CREATE TABLE items (id INTEGER PRIMARY KEY, "status" TEXT NOT NULL DEFAULT 'draft' CHECK ("status" IN ('draft', 'it''s live')), ` +
+          `kind TEXT, note TEXT CHECK (length(note) < 10), CHECK(kind in ('a','b')))`,
+      ])
+      const [items] = await dialect.introspector!.tables(connection)
+      const byName = Object.fromEntries(items.columns.map((c) => [c.name, c.enumValues]))
+      expect(byName).toEqual({ id: undefined, status: ['draft', "it's live"], kind: ['a', 'b'], note: undefined })
     } finally {
       connection.release()
       await driver.close()

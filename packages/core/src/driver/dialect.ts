@@ -42,16 +42,25 @@ export interface Driver {
 /** Introspected database structure, for `orm pull`. */
 export interface IntrospectedColumn {
   name: string
+  /** The database type as the database spells it (`varchar(255)`, `timestamp(3) with time zone`, `DATE_TEXT`). */
   dataType: string
   nullable: boolean
+  /**
+   * The default as SQL text, string literals in standard quoting (`'it''s'`, a backslash is itself), or null.
+   * Casts may follow (`'a'::character varying`); expressions are as the database reports them.
+   */
   default?: string | null
   autoIncrement: boolean
+  /** The allowed values, when a CHECK constraint limits the column to a list of strings (`col IN ('a', 'b')`). */
+  enumValues?: string[]
 }
 export interface IntrospectedForeignKey {
   columns: string[]
   referencedTable: string
   referencedColumns: string[]
+  /** Lower case: 'cascade', 'set null', 'set default', 'restrict', 'no action'. */
   onDelete?: string
+  onUpdate?: string
 }
 export interface IntrospectedTable {
   name: string
