@@ -15,6 +15,8 @@ import { graphSuite } from './suites/graphs.js'
 import { associationSuite } from './suites/associations.js'
 
 export type { ConformanceOptions, SuiteContext } from './context.js'
+export { requireCapabilities, missingCapabilities, capabilitiesOf, hasCapability, MISSING_CAPABILITY } from './capabilities.js'
+export type { CapabilityFlag } from './capabilities.js'
 export { useDb, seed } from './context.js'
 export * as fixtures from './fixtures.js'
 export * as relationFixtures from './relation-fixtures.js'
@@ -22,7 +24,9 @@ export { useRelationDb, seedRelations } from './relation-context.js'
 
 /**
  * The conformance suite, for vitest: call it at the top level of a test file with a function that makes
- * your dialect. Every case runs through the public API and asserts the values read back.
+ * your dialect. Every case runs through the public API and asserts the values read back. A case that needs a
+ * capability the dialect does not declare is skipped, and `@orm/testkit/reporter` counts it as
+ * "skipped for missing capability <flag>".
  */
 export function runConformance(options: ConformanceOptions): void {
   describe(`conformance: ${options.name}`, () => {

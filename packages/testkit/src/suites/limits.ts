@@ -13,8 +13,9 @@ export function limitSuite(options: ConformanceOptions) {
       expect(rows[count - 1].name).toBe(`t${count - 1}`)
       expect(new Set(rows.map((r) => r.id)).size).toBe(count)
       expect(await t.db.tags.query().count()).toBe(count)
+      // One bound value per row (the name): the dialect's parameter limit decides how many statements it takes.
       const statements = t.log.filter((e) => /^insert/i.test(e.sql)).length
-      expect(statements).toBeGreaterThan(1)
+      expect(statements).toBeGreaterThanOrEqual(Math.ceil(count / t.dialect.capabilities.maxParameters))
       const sample = await t.db.tags.find(rows[54321].id)
       expect(sample?.name).toBe('t54321')
     }, 300_000)

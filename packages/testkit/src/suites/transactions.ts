@@ -1,5 +1,6 @@
 import { OrmError, UniqueConstraintError, ValidationError } from '@orm/core'
 import { describe, expect, it } from 'vitest'
+import { requireCapabilities } from '../capabilities.js'
 import { useDb, type ConformanceOptions } from '../context.js'
 
 export function transactionSuite(options: ConformanceOptions) {
@@ -16,7 +17,8 @@ export function transactionSuite(options: ConformanceOptions) {
       expect(await t.db.tags.query().count()).toBe(2)
     })
 
-    it('the log shows transaction control around the statements', async () => {
+    it('the log shows transaction control around the statements', async (ctx) => {
+      requireCapabilities(ctx, t.dialect, 'savepoints')
       await t.db.transaction(async (tx) => {
         await tx.tags.insert({ name: 'a' })
         await tx.transaction((inner) => inner.tags.insert({ name: 'b' }))
@@ -49,7 +51,8 @@ export function transactionSuite(options: ConformanceOptions) {
       expect(await t.db.tags.query().count()).toBe(0)
     })
 
-    it('nested transactions are savepoints: an inner failure rolls back only the inner work', async () => {
+    it('nested transactions are savepoints: an inner failure rolls back only the inner work', async (ctx) => {
+      requireCapabilities(ctx, t.dialect, 'savepoints')
       await t.db.transaction(async (tx) => {
         await tx.tags.insert({ name: 'outer' })
         await expect(
@@ -68,7 +71,8 @@ export function transactionSuite(options: ConformanceOptions) {
       expect(await t.db.tags.query().orderBy('name').pluck('name')).toEqual(['deeper', 'inner ok', 'outer'])
     })
 
-    it('a caught failing statement inside a savepoint leaves the transaction usable', async () => {
+    it('a caught failing statement inside a savepoint leaves the transaction usable', async (ctx) => {
+      requireCapabilities(ctx, t.dialect, 'savepoints')
       await t.db.tags.insert({ name: 'taken' })
       await t.db.transaction(async (tx) => {
         await tx.tags.insert({ name: 'first' })
