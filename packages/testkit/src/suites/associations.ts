@@ -1,5 +1,6 @@
 import { createDb, sql, ValidationError, type Db, type LogEvent } from '@orm/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { requireCapabilities } from '../capabilities.js'
 import type { ConformanceOptions } from '../context.js'
 import { seedRelations } from '../relation-context.js'
 import { relationSchema, type RelationSchema } from '../relation-fixtures.js'
@@ -618,8 +619,6 @@ export function associationSuite(options: ConformanceOptions) {
     })
 
     describe('concurrent pivot writes on one parent (API.md 11)', () => {
-      const concurrent = () => t.db.dialect.capabilities.concurrentConnections !== false
-
       /** Tags 0..8 (the seeded three and six more), by id. */
       const manyTags = async () => {
         const extra = await t.db.tags.insert([1, 2, 3, 4, 5, 6].map((i) => ({ name: `t${i}` })))
@@ -627,7 +626,7 @@ export function associationSuite(options: ConformanceOptions) {
       }
 
       it('10 concurrent sync() calls end in exactly one of the requested sets', async (ctx) => {
-        if (!concurrent()) ctx.skip()
+        requireCapabilities(ctx, t.db.dialect, 'concurrentConnections')
         const ids = await manyTags()
         const { alpha } = t.ids
         for (let round = 0; round < 3; round++) {
@@ -648,7 +647,7 @@ export function associationSuite(options: ConformanceOptions) {
       })
 
       it('10 concurrent attach() calls of overlapping ids: each attached once, no duplicate-key error', async (ctx) => {
-        if (!concurrent()) ctx.skip()
+        requireCapabilities(ctx, t.db.dialect, 'concurrentConnections')
         const ids = await manyTags()
         const { gamma, clip } = t.ids
         const sets = Array.from({ length: 10 }, (_, i) => {
@@ -665,7 +664,7 @@ export function associationSuite(options: ConformanceOptions) {
       })
 
       it('10 concurrent toggle() calls serialize: the end state is every toggle applied once', async (ctx) => {
-        if (!concurrent()) ctx.skip()
+        requireCapabilities(ctx, t.db.dialect, 'concurrentConnections')
         const ids = await manyTags()
         const { alpha } = t.ids
         const start = new Set((await links(alpha)).map(([id]) => id as number))
@@ -679,7 +678,7 @@ export function associationSuite(options: ConformanceOptions) {
       })
 
       it('sync, attach, toggle and detach mixed on one parent: no error escapes, no duplicate rows', async (ctx) => {
-        if (!concurrent()) ctx.skip()
+        requireCapabilities(ctx, t.db.dialect, 'concurrentConnections')
         const ids = await manyTags()
         const { delta } = t.ids
         const tags = () => t.db.posts.related(delta, 'tags')
