@@ -12,6 +12,11 @@ describe('orm make:migration', () => {
   const dir = join(tmp.dir, 'migrations')
   afterAll(() => tmp.remove())
 
+  it('migrate with no migration files says how to make one', async () => {
+    const result = await cli(tmp.dir, 'migrate')
+    expect(result).toEqual({ code: 0, stderr: '', stdout: 'No migrations in migrations. Make one: orm make:migration create_users_table\n' })
+  })
+
   it('writes <timestamp>_<name>.ts with createTable/dropTable for create_<table>_table, which type-checks and runs', async () => {
     const result = await cli(tmp.dir, 'make:migration', 'create_flights_table')
     expect(result.stderr).toBe('')

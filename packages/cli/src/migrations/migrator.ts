@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url'
 import type { Dialect, SchemaApi, SqlFragment, TransactionOptions } from '@orm/core'
 import { SQL_NODE, sql } from '@orm/core'
 import { CliError, firstLine } from '../errors.js'
@@ -75,7 +76,7 @@ export class Migrator {
     this.db = options.db
     this.dir = options.dir
     this.table = options.table ?? 'orm_migrations'
-    this.load = options.load ?? ((path) => import(path))
+    this.load = options.load ?? ((path) => import(pathToFileURL(path).href))
     this.onProgress = options.onProgress ?? (() => {})
   }
 
