@@ -39,7 +39,7 @@ export function postInput(userId: number, k: number): PostInput {
     userId,
     title: `Post ${k + 1} by user ${userId}`,
     body: `Body of post ${k + 1} by user ${userId}. `.repeat(3),
-    published: (userId + k) % 2 === 0,
+    published: (userId * 7 + k * 3) % 10 < userId % 10, // userId % 10 published posts per user (45% in all)
     views: (userId * 31 + k * 7) % 5000,
     createdAt: new Date(EPOCH + userId * 60_000 + k * 1_000 + k),
   }
@@ -65,9 +65,28 @@ export function insertBatch(userIds: readonly number[], op: number, size = 100):
 export interface Dataset {
   readonly userIds: number[]
   readonly maxPostId: number
+  readonly postIds: number[]
+  readonly tagIds: number[]
+  readonly maxUserId: number
 }
 
-/** Drops and recreates the bench tables, then fills them through the ORM (2,000 users, 10 posts each). */
+export const TAGS = 50
+export const COMMENTS_PER_POST = 5
+export const TAGS_PER_POST = 3
+
+/** The three tag indexes (0-based, into Dataset.tagIds) of a post, shifted by `shift` for W7's syncs. */
+export function tagIndexes(postId: number, shift = 0): number[] {
+  const t0 = (postId + shift) % TAGS
+  return [t0, (t0 + 17) % TAGS, (t0 + 34) % TAGS]
+}
+export const profileBio = (userId: number): string => `Bio of user ${userId}`
+export const commentBody = (postId: number, c: number): string => `Comment ${c + 1} on post ${postId}`
+export const imageUrl = (type: string, id: number): string => `https://img.example/${type}/${id}.png`
+
+/**
+ * Drops and recreates the bench tables, then fills them through the ORM's bulk inserts: 2,000 users, a profile
+ * each, 10 posts each, 5 comments per post, 50 tags, 3 tags per post, an image per user and per post.
+ */
 export async function seed(db: Db<typeof schema>): Promise<Dataset> {
   await db.schema.drop()
   await db.schema.create()
@@ -80,13 +99,28 @@ export async function seed(db: Db<typeof schema>): Promise<Dataset> {
     for (const row of rows) userIds.push(row.id)
   }
   let maxPostId = 0
+  const postIds: number[] = []
   for (let start = 0; start < userIds.length; start += 100) {
     const inputs: PostInput[] = []
     for (const userId of userIds.slice(start, start + 100)) {
       for (let k = 0; k < POSTS_PER_USER; k++) inputs.push(postInput(userId, k))
     }
     const rows = await db.posts.insert(inputs)
-    for (const row of rows) maxPostId = Math.max(maxPostId, row.id)
+    for (const row of rows) {
+      maxPostId = Math.max(maxPostId, row.id)
+      postIds.push(row.id)
+    }
   }
-  return { userIds, maxPostId }
+  await db.profiles.insert(userIds.map((userId) => ({ userId, bio: profileBio(userId) })))
+  const tagRows = await db.tags.insert(Array.from({ length: TAGS }, (_, n) => ({ name: `tag-${n + 1}` })))
+  const tagIds = tagRows.map((t) => t.id)
+  for (let start = 0; start < postIds.length; start += 1_000) {
+    const slice = postIds.slice(start, start + 1_000)
+    const comments = slice.flatMap((postId) => Array.from({ length: COMMENTS_PER_POST }, (_, c) => ({ postId, body: commentBody(postId, c) })))
+    await db.comments.insert(comments)
+    await db.postTags.insert(slice.flatMap((postId) => tagIndexes(postId).map((t) => ({ postId, tagId: tagIds[t] }))))
+    await db.images.insert(slice.map((id) => ({ imageableId: id, imageableType: 'posts', url: imageUrl('posts', id) })))
+  }
+  await db.images.insert(userIds.map((id) => ({ imageableId: id, imageableType: 'users', url: imageUrl('users', id) })))
+  return { userIds, maxPostId, postIds, tagIds, maxUserId: Math.max(...userIds) }
 }

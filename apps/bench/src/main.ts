@@ -7,7 +7,10 @@ import type { RawClient } from './raw/types.js'
 import { formatDialect, machine, type DialectResult, type WorkloadResult } from './report.js'
 import { mysqlTarget, pgTarget, sqliteTarget, type Target } from './targets.js'
 import { measure } from './timer.js'
-import { INSERT_BATCH, workloads, type BenchContext, type Workload } from './workloads.js'
+import { INSERT_BATCH, workloads as plainWorkloads, type BenchContext, type Workload } from './workloads.js'
+import { relWorkloads } from './rel-workloads.js'
+
+const allWorkloads: readonly Workload[] = [...plainWorkloads, ...relWorkloads]
 
 const { values: args } = parseArgs({
   // `pnpm start -- --quick` passes the `--` along
@@ -15,6 +18,8 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    workloads: { type: 'string' },
+    peers: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
@@ -35,9 +40,9 @@ const settings = args.quick
 
 /** Runs one workload once on each side with the same input, counting statements and comparing results. */
 async function verify(target: Target, raw: RawClient, ctx: BenchContext, w: Workload) {
-  const before = raw.statements
+  const before = raw.statements + ctx.sql.statements
   const rawResult = w.normalize(await w.raw(ctx, 0), 'raw')
-  const rawStatements = raw.statements - before
+  const rawStatements = raw.statements + ctx.sql.statements - before
   await w.between?.(ctx)
   target.counter.reset()
   const ormResult = w.normalize(await w.orm(target.counted, ctx, 0), 'orm')
@@ -54,7 +59,12 @@ async function runTarget(target: Target): Promise<DialectResult> {
   const data = await seed(target.db)
   const seedMs = performance.now() - seedStart
   const raw = await target.makeRaw(INSERT_BATCH)
-  const ctx: BenchContext = { raw, data }
+  const rawSql = target.makeSql()
+  const ctx: BenchContext = { raw, sql: rawSql, data }
+  const wanted = args.workloads?.split(',').map((s) => s.trim().toUpperCase())
+  const unknown = wanted?.filter((id) => !allWorkloads.some((w) => w.id === id)) ?? []
+  if (unknown.length) throw new Error(`--workloads: no workload ${unknown.join(', ')} (there are ${allWorkloads.map((w) => w.id).join(', ')})`)
+  const workloads = wanted ? allWorkloads.filter((w) => wanted.includes(w.id)) : allWorkloads
   const results: WorkloadResult[] = []
   for (const w of workloads) {
     const checked = await verify(target, raw, ctx, w)

@@ -52,7 +52,7 @@ export function normalizeInserted(rows: unknown, columns: readonly ColumnSpec[],
   }
 }
 
-function fromRaw(value: unknown, c: ColumnSpec): unknown {
+export function fromRaw(value: unknown, c: ColumnSpec): unknown {
   if (value === null || value === undefined) return null
   switch (c.kind) {
     case 'int':
@@ -68,7 +68,7 @@ function fromRaw(value: unknown, c: ColumnSpec): unknown {
   }
 }
 
-function fromOrm(value: unknown, c: ColumnSpec): unknown {
+export function fromOrm(value: unknown, c: ColumnSpec): unknown {
   if (value === null || value === undefined) return null
   const ok =
     c.kind === 'int' ? Number.isSafeInteger(value)

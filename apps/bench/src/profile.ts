@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { seed } from './dataset.js'
 import { mysqlTarget, pgTarget, sqliteTarget, type Target } from './targets.js'
 import { INSERT_BATCH, workloads, type BenchContext } from './workloads.js'
+import { relWorkloads } from './rel-workloads.js'
 
 /**
  * Runs one side of one workload in a loop, for a CPU profile (no timing is reported, nothing is compared):
@@ -19,12 +20,12 @@ function target(): Target {
   return dialect === 'pg' ? pgTarget(url) : mysqlTarget(url)
 }
 
-const workload = workloads.find((w) => w.id === id)
+const workload = [...workloads, ...relWorkloads].find((w) => w.id === id)
 if (!workload) throw new Error(`no workload ${id}`)
 const t = target()
 try {
   const data = await seed(t.db)
-  const ctx: BenchContext = { raw: await t.makeRaw(INSERT_BATCH), data }
+  const ctx: BenchContext = { raw: await t.makeRaw(INSERT_BATCH), sql: t.makeSql(), data }
   const end = performance.now() + Number(seconds) * 1000
   let op = 0
   while (performance.now() < end) {

@@ -15,7 +15,7 @@ export const users = table('bench_users', {
 
 export const posts = table('bench_posts', {
   id: col.id(),
-  userId: col.bigint().references(() => users.id, { onDelete: 'cascade' }), // column user_id
+  userId: col.bigint().references(() => users.id, { onDelete: 'cascade' }).index(), // column user_id
   title: col.string(),
   body: col.text(),
   published: col.boolean().index(),
@@ -23,7 +23,51 @@ export const posts = table('bench_posts', {
   createdAt: col.timestamp(),
 })
 
-export const schema = defineSchema({ users, posts })
+export const profiles = table('bench_profiles', {
+  id: col.id(),
+  userId: col.bigint().references(() => users.id, { onDelete: 'cascade' }).unique(),
+  bio: col.string(),
+})
+
+export const comments = table('bench_comments', {
+  id: col.id(),
+  postId: col.bigint().references(() => posts.id, { onDelete: 'cascade' }).index(),
+  body: col.string(),
+})
+
+export const tags = table('bench_tags', { id: col.id(), name: col.string().unique() })
+
+export const postTags = table(
+  'bench_post_tags',
+  {
+    postId: col.bigint().references(() => posts.id, { onDelete: 'cascade' }),
+    tagId: col.bigint().references(() => tags.id, { onDelete: 'cascade' }).index(),
+  },
+  { primaryKey: ['postId', 'tagId'] },
+)
+
+export const images = table('bench_images', {
+    id: col.id(),
+    url: col.string(),
+    imageableId: col.bigint(),
+    imageableType: col.string({ length: 20 }),
+})  // the morphMany relations index (imageable_type, imageable_id)
+
+export const schema = defineSchema({ users, posts, profiles, comments, tags, postTags, images }, (r) => ({
+  users: {
+    profile: r.hasOne('profiles'),
+    posts: r.hasMany('posts'),
+    comments: r.hasManyThrough('comments', { through: 'posts' }),
+    images: r.morphMany('images', { morph: 'imageable' }),
+  },
+  posts: {
+    author: r.belongsTo('users', { foreignKey: 'userId' }),
+    comments: r.hasMany('comments'),
+    tags: r.belongsToMany('tags', { pivot: 'postTags' }),
+    images: r.morphMany('images', { morph: 'imageable' }),
+  },
+  tags: { posts: r.belongsToMany('posts', { pivot: 'postTags' }) },
+}))
 
 /** The columns of each table in select-list order: property, database column, and how to compare values. */
 export type Kind = 'int' | 'string' | 'bool' | 'timestamp'

@@ -11,6 +11,7 @@ import { mysqlRaw } from './raw/mysql.js'
 import { pgRaw } from './raw/pg.js'
 import { sqliteRaw } from './raw/sqlite.js'
 import type { RawClient } from './raw/types.js'
+import { mysqlSql, pgSql, sqliteSql, type RawSql } from './raw/sql.js'
 import { schema } from './schema.js'
 import type { BenchDb } from './workloads.js'
 
@@ -27,6 +28,8 @@ export interface Target {
   server(): Promise<string>
   /** The raw baseline; made after seeding, as it prepares statements over the bench tables. */
   makeRaw(batchSize: number): Promise<RawClient>
+  /** The raw side of the relationship workloads. */
+  makeSql(): RawSql
   /** Drops the bench tables and closes everything. */
   close(): Promise<void>
 }
@@ -56,6 +59,7 @@ export function sqliteTarget(): Target {
     ...dbs,
     server: async () => `SQLite ${await version(dbs.db, sql`SELECT sqlite_version() AS v`)}`,
     makeRaw: async (batchSize) => (raw = sqliteRaw(handle, driverVersion('better-sqlite3'), batchSize)),
+    makeSql: () => sqliteSql(handle),
     async close() {
       await raw?.close()
       await dbs.db.schema.drop().catch(() => {})
@@ -69,14 +73,17 @@ export function sqliteTarget(): Target {
 export function pgTarget(connectionString: string): Target {
   const dbs = withCounter(() => pg({ connectionString }))
   let raw: RawClient | undefined
+  let rawSql: RawSql | undefined
   return {
     key: 'pg',
     title: 'PostgreSQL',
     ...dbs,
     server: async () => `PostgreSQL ${await version(dbs.db, sql`SELECT current_setting('server_version') AS v`)}`,
     makeRaw: async (batchSize) => (raw = pgRaw(connectionString, driverVersion('pg'), batchSize)),
+    makeSql: () => (rawSql = pgSql(connectionString)),
     async close() {
       await raw?.close()
+      await rawSql?.close()
       await dbs.db.schema.drop().catch(() => {})
       await dbs.db.close()
       await dbs.counted.close()
@@ -87,6 +94,7 @@ export function pgTarget(connectionString: string): Target {
 export function mysqlTarget(uri: string): Target {
   const dbs = withCounter(() => mysql({ uri }))
   let raw: RawClient | undefined
+  let rawSql: RawSql | undefined
   return {
     key: 'mysql',
     title: 'MySQL / MariaDB',
@@ -96,8 +104,10 @@ export function mysqlTarget(uri: string): Target {
       return /mariadb/i.test(v) ? `MariaDB ${v}` : `MySQL ${v}`
     },
     makeRaw: async (batchSize) => (raw = await mysqlRaw(uri, driverVersion('mysql2'), batchSize)),
+    makeSql: () => (rawSql = mysqlSql(uri)),
     async close() {
       await raw?.close()
+      await rawSql?.close()
       await dbs.db.schema.drop().catch(() => {})
       await dbs.db.close()
       await dbs.counted.close()

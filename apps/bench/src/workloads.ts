@@ -2,12 +2,15 @@ import type { Db } from '@orm/core'
 import { insertBatch, type Dataset } from './dataset.js'
 import { normalizeCount, normalizeInserted, normalizeRow, normalizeRows, type Source } from './normalize.js'
 import type { RawClient } from './raw/types.js'
+import type { RawSql } from './raw/sql.js'
 import { postColumns, userColumns, type schema } from './schema.js'
 
 export type BenchDb = Db<typeof schema>
 
 export interface BenchContext {
   readonly raw: RawClient
+  /** The raw side of the relationship workloads. */
+  readonly sql: RawSql
   readonly data: Dataset
 }
 
