@@ -9,6 +9,9 @@ import { mysqlTarget, pgTarget, sqliteTarget, type Target } from './targets.js'
 import { measure } from './timer.js'
 import { INSERT_BATCH, workloads as plainWorkloads, type BenchContext, type Workload } from './workloads.js'
 import { relWorkloads } from './rel-workloads.js'
+import type { Peer, PeerOp } from './peers/types.js'
+import { PEERS } from './targets.js'
+import type { PeerResult } from './report.js'
 
 const allWorkloads: readonly Workload[] = [...plainWorkloads, ...relWorkloads]
 
@@ -30,7 +33,9 @@ if (args.help) {
 Times each workload on the raw driver and through the ORM, interleaved, and prints a Markdown table per database.
 SQLite (in-memory) always runs; PostgreSQL and MySQL / MariaDB run when ORM_TEST_PG_URL / ORM_TEST_MYSQL_URL are set.
 --quick  a short run (about a tenth of the measuring time) for checking that everything works
---only   a comma-separated subset of sqlite, pg, mysql`)
+--only   a comma-separated subset of sqlite, pg, mysql
+--workloads  a comma-separated subset of B1-B5, W1-W9
+--peers  a comma-separated subset of the peers (kysely, drizzle), or none; all by default`)
   process.exit(0)
 }
 
@@ -49,7 +54,24 @@ async function verify(target: Target, raw: RawClient, ctx: BenchContext, w: Work
   const { statements, transactionControl } = target.counter
   await w.between?.(ctx)
   const mismatch = w.check?.(rawResult, ctx, 0) ?? difference(rawResult, ormResult)
-  return { rawStatements, ormStatements: statements, ormTransactionControl: transactionControl, mismatch }
+  return { rawStatements, ormStatements: statements, ormTransactionControl: transactionControl, mismatch, rawResult }
+}
+
+/** Times one peer on one workload against raw, interleaved, after checking its result against raw's. */
+async function runPeer(peer: Peer, op: PeerOp, ctx: BenchContext, w: Workload, rawResult: unknown): Promise<PeerResult> {
+  await w.between?.(ctx)
+  const before = peer.statements
+  const result = w.normalize(await op(ctx.data, 0), 'raw')
+  const statements = peer.statements - before
+  await w.between?.(ctx)
+  const mismatch = difference(rawResult, result)
+  const m = await measure({
+    raw: (i) => w.raw(ctx, i),
+    orm: (i) => op(ctx.data, i),
+    between: w.between && (() => w.between?.(ctx)),
+    ...settings,
+  })
+  return { name: peer.name, us: m.ormUs, rawUs: m.rawUs, ratio: m.ratio, ratioLow: m.ratioLow, ratioHigh: m.ratioHigh, statements, mismatch }
 }
 
 async function runTarget(target: Target): Promise<DialectResult> {
@@ -60,14 +82,20 @@ async function runTarget(target: Target): Promise<DialectResult> {
   const seedMs = performance.now() - seedStart
   const raw = await target.makeRaw(INSERT_BATCH)
   const rawSql = target.makeSql()
+  // statistics, as a database in use has them (without, SQLite plans W3's correlated count on the published index)
+  await rawSql.all(target.key === 'mysql' ? 'ANALYZE TABLE bench_users, bench_posts, bench_profiles, bench_comments, bench_tags, bench_post_tags, bench_images' : 'ANALYZE')
   const ctx: BenchContext = { raw, sql: rawSql, data }
   const wanted = args.workloads?.split(',').map((s) => s.trim().toUpperCase())
   const unknown = wanted?.filter((id) => !allWorkloads.some((w) => w.id === id)) ?? []
   if (unknown.length) throw new Error(`--workloads: no workload ${unknown.join(', ')} (there are ${allWorkloads.map((w) => w.id).join(', ')})`)
   const workloads = wanted ? allWorkloads.filter((w) => wanted.includes(w.id)) : allWorkloads
+  const peerNames = args.peers === undefined ? PEERS : args.peers === 'none' ? [] : args.peers.split(',').map((s) => s.trim().toLowerCase())
+  const badPeer = peerNames.filter((n) => !PEERS.includes(n))
+  if (badPeer.length) throw new Error(`--peers: no peer ${badPeer.join(', ')} (there are ${PEERS.join(', ')}, or none)`)
+  const peers = peerNames.map((n) => target.makePeer(n))
   const results: WorkloadResult[] = []
   for (const w of workloads) {
-    const checked = await verify(target, raw, ctx, w)
+    const { rawResult, ...checked } = await verify(target, raw, ctx, w)
     const m = await measure({
       raw: (i) => w.raw(ctx, i),
       orm: (i) => w.orm(target.db, ctx, i),
@@ -75,8 +103,17 @@ async function runTarget(target: Target): Promise<DialectResult> {
       ...settings,
     })
     console.error(`  ${w.id}: raw ${m.rawUs.toFixed(2)} µs, ORM ${m.ormUs.toFixed(2)} µs, ORM/raw ${m.ratio.toFixed(2)}${checked.mismatch ? `, MISMATCH ${checked.mismatch}` : ''}`)
-    results.push({ id: w.id, title: w.title, ...m, ...checked })
+    const peerResults: PeerResult[] = []
+    for (const peer of peers) {
+      const op = peer.impl[w.id]
+      if (!op) continue
+      const p = await runPeer(peer, op, ctx, w, rawResult)
+      console.error(`    ${peer.name}: ${p.us.toFixed(2)} µs, /raw ${p.ratio.toFixed(2)}${p.mismatch ? `, MISMATCH ${p.mismatch}` : ''}`)
+      peerResults.push(p)
+    }
+    results.push({ id: w.id, title: w.title, ...m, ...checked, peers: peerResults })
   }
+  for (const peer of peers) await peer.close()
   const compile = compileOverhead(target.db, settings.compileIterations)
   return { title: target.title, server, driver: raw.driver, seedMs, workloads: results, compile }
 }

@@ -71,7 +71,7 @@ const w1Offset = (ctx: BenchContext, op: number) => (op * 100) % (ctx.data.userI
 
 // ---- W6 -----------------------------------------------------------------------------------------------------
 /** The graph W6 writes on operation `op`: a user, a profile, 5 posts with 2 comments and 3 existing tags each. */
-function graphInput(data: Dataset, op: number) {
+export function graphInput(data: Dataset, op: number) {
   const u = userInput(100_000 + op)
   return {
     ...u,
@@ -110,7 +110,7 @@ const graphShape = (g: unknown, source: Source): unknown => {
 const W7_POSTS = 50
 const w7Posts = (data: Dataset) => data.postIds.slice(0, W7_POSTS)
 /** The tags W7's operation `op` gives post `postId`: shifted by 1, 2 or 3, so each operation changes every post. */
-const w7Target = (data: Dataset, postId: number, op: number) => tagIndexes(postId, (op % 3) + 1).map((t) => data.tagIds[t])
+export const w7Target = (data: Dataset, postId: number, op: number) => tagIndexes(postId, (op % 3) + 1).map((t) => data.tagIds[t])
 const syncShape = (result: unknown): unknown =>
   (result as { attached: unknown[]; detached: unknown[] }[]).map((r) => ({
     attached: r.attached.map(Number).sort((a, b) => a - b),

@@ -1,6 +1,18 @@
 import os from 'node:os'
 import type { CompileOverhead } from './compile.js'
 
+export interface PeerResult {
+  readonly name: string
+  /** Median µs per operation, and raw's in the same interleaved measurement. */
+  readonly us: number
+  readonly rawUs: number
+  readonly ratio: number
+  readonly ratioLow: number
+  readonly ratioHigh: number
+  readonly statements: number
+  readonly mismatch?: string
+}
+
 export interface WorkloadResult {
   readonly id: string
   readonly title: string
@@ -18,6 +30,7 @@ export interface WorkloadResult {
   readonly ormTransactionControl: number
   /** Why the raw and ORM results differ, or the raw result is not what the dataset implies. */
   readonly mismatch?: string
+  readonly peers?: readonly PeerResult[]
 }
 
 export interface DialectResult {
@@ -55,6 +68,27 @@ export function formatDialect(result: DialectResult): string {
     lines.push(
       `| ${w.id} ${w.title} | ${us(w.rawUs)} | ${us(w.ormUs)} | ${ratioText} | ${w.rawStatements} | ${orm} | ${w.rounds} × ${w.batch} | ${w.mismatch ? `MISMATCH: ${w.mismatch.replace(/\|/g, '\\|')}` : 'equal'} |`,
     )
+  }
+  const names = [...new Set(result.workloads.flatMap((w) => (w.peers ?? []).map((p) => p.name)))]
+  if (names.length) {
+    lines.push(
+      '',
+      `Peers, each measured interleaved against raw in its own run of the workload (µs/op, ×raw, statements/op as the peer's own log reports them):`,
+      '',
+      `| workload | raw µs/op | ORM | ${names.join(' | ')} | fastest |`,
+      `|---|---:|---:|${names.map(() => '---:|').join('')}---|`,
+    )
+    for (const w of result.workloads) {
+      if (!w.peers?.length) continue
+      const cells = names.map((n) => {
+        const p = w.peers?.find((x) => x.name === n)
+        if (!p) return '–'
+        return `${us(p.us)} (${p.ratio.toFixed(2)}×, ${p.statements})${p.mismatch ? ' MISMATCH' : ''}`
+      })
+      const all = [{ name: 'ORM', ratio: w.ratio }, ...w.peers.map((p) => ({ name: p.name, ratio: p.ratio }))]
+      const best = all.reduce((a, b) => (b.ratio < a.ratio ? b : a))
+      lines.push(`| ${w.id} | ${us(w.rawUs)} | ${us(w.ormUs)} (${w.ratio.toFixed(2)}×, ${w.ormStatements}) | ${cells.join(' | ')} | ${best.name} |`)
+    }
   }
   const c = result.compile
   lines.push(

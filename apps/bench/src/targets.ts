@@ -13,6 +13,8 @@ import { sqliteRaw } from './raw/sqlite.js'
 import type { RawClient } from './raw/types.js'
 import { mysqlSql, pgSql, sqliteSql, type RawSql } from './raw/sql.js'
 import { schema } from './schema.js'
+import { kyselyPeer } from './peers/kysely.js'
+import type { Peer } from './peers/types.js'
 import type { BenchDb } from './workloads.js'
 
 /** One database under test: the timed ORM db, a second ORM db that counts statements, and the raw baseline. */
@@ -30,8 +32,18 @@ export interface Target {
   makeRaw(batchSize: number): Promise<RawClient>
   /** The raw side of the relationship workloads. */
   makeSql(): RawSql
+  /** A peer ORM on this database (see PEERS). */
+  makePeer(name: string): Peer
   /** Drops the bench tables and closes everything. */
   close(): Promise<void>
+}
+
+/** The peers the bench knows, in report order. */
+export const PEERS = ['kysely']
+
+function makePeer(name: string, dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?: Database.Database; url?: string }): Peer {
+  if (name === 'kysely') return kyselyPeer(dialect, conn)
+  throw new Error(`no peer ${name}`)
 }
 
 function withCounter(dialect: () => Dialect): { db: BenchDb; counted: BenchDb; counter: StatementCounter } {
@@ -60,6 +72,7 @@ export function sqliteTarget(): Target {
     server: async () => `SQLite ${await version(dbs.db, sql`SELECT sqlite_version() AS v`)}`,
     makeRaw: async (batchSize) => (raw = sqliteRaw(handle, driverVersion('better-sqlite3'), batchSize)),
     makeSql: () => sqliteSql(handle),
+    makePeer: (name) => makePeer(name, 'sqlite', { database: handle }),
     async close() {
       await raw?.close()
       await dbs.db.schema.drop().catch(() => {})
@@ -81,6 +94,7 @@ export function pgTarget(connectionString: string): Target {
     server: async () => `PostgreSQL ${await version(dbs.db, sql`SELECT current_setting('server_version') AS v`)}`,
     makeRaw: async (batchSize) => (raw = pgRaw(connectionString, driverVersion('pg'), batchSize)),
     makeSql: () => (rawSql = pgSql(connectionString)),
+    makePeer: (name) => makePeer(name, 'pg', { url: connectionString }),
     async close() {
       await raw?.close()
       await rawSql?.close()
@@ -105,6 +119,7 @@ export function mysqlTarget(uri: string): Target {
     },
     makeRaw: async (batchSize) => (raw = await mysqlRaw(uri, driverVersion('mysql2'), batchSize)),
     makeSql: () => (rawSql = mysqlSql(uri)),
+    makePeer: (name) => makePeer(name, 'mysql', { url: uri }),
     async close() {
       await raw?.close()
       await rawSql?.close()

@@ -1,0 +1,217 @@
+import type Database from 'better-sqlite3'
+import { Kysely, MysqlDialect, ParseJSONResultsPlugin, PostgresDialect, SqliteDialect, sql, type Expression } from 'kysely'
+import * as mysqlHelpers from 'kysely/helpers/mysql'
+import * as pgHelpers from 'kysely/helpers/postgres'
+import * as sqliteHelpers from 'kysely/helpers/sqlite'
+import { createPool } from 'mysql2'
+import pg from 'pg'
+import { graphInput, w7Target } from '../rel-workloads.js'
+import type { Peer } from './types.js'
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type K = Kysely<any>
+
+const USER = ['id', 'name', 'email', 'active', 'score', 'created_at'] as const
+const POST = ['id', 'user_id', 'title', 'body', 'published', 'views', 'created_at'] as const
+
+/**
+ * Kysely, written the way its docs recommend for relations: one statement per workload where it can, nesting
+ * related rows as JSON (`jsonArrayFrom` / `jsonObjectFrom` from kysely/helpers/<dialect>, parsed by
+ * ParseJSONResultsPlugin). Writes in `db.transaction()`. Values come back as the driver gives them (SQLite 0/1
+ * booleans and text timestamps; JSON-nested values as JSON has them), so results are normalized like raw's.
+ */
+export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?: Database.Database; url?: string }): Peer {
+  let statements = 0
+  const log = (event: { level: string }) => {
+    if (event.level === 'query') statements++
+  }
+  const db: K = new Kysely<any>({
+    dialect:
+      dialect === 'sqlite' ? new SqliteDialect({ database: conn.database! })
+      : dialect === 'pg' ? new PostgresDialect({ pool: new pg.Pool({ connectionString: conn.url }) })
+      : new MysqlDialect({ pool: createPool({ uri: conn.url, timezone: 'Z' }) }),
+    plugins: [new ParseJSONResultsPlugin()],
+    log,
+  })
+  const h = dialect === 'sqlite' ? sqliteHelpers : dialect === 'pg' ? pgHelpers : mysqlHelpers
+  const jsonArrayFrom = h.jsonArrayFrom as (e: Expression<any>) => any
+  const jsonObjectFrom = h.jsonObjectFrom as (e: Expression<any>) => any
+  const b = (v: boolean) => (dialect === 'pg' ? v : v ? 1 : 0)
+  const d = (v: Date) => (dialect === 'sqlite' ? v.toISOString() : v)
+
+  return {
+    name: 'Kysely',
+    get statements() {
+      return statements
+    },
+    close: () => db.destroy(),
+    impl: {
+      W1: (data, op) =>
+        db
+          .selectFrom('bench_users as u')
+          .select((eb) => [
+            ...USER.map((c) => `u.${c}` as const),
+            jsonArrayFrom(
+              eb
+                .selectFrom('bench_posts as p')
+                .select((eb2) => [
+                  ...POST.map((c) => `p.${c}` as const),
+                  jsonArrayFrom(eb2.selectFrom('bench_comments as c').select(['c.id', 'c.post_id', 'c.body']).whereRef('c.post_id', '=', 'p.id')).as('comments'),
+                ])
+                .whereRef('p.user_id', '=', 'u.id'),
+            ).as('posts'),
+          ])
+          .orderBy('u.id')
+          .limit(100)
+          .offset((op * 100) % (data.userIds.length - 100))
+          .execute(),
+      W2: (data, op) =>
+        db
+          .selectFrom('bench_posts as p')
+          .select((eb) => [
+            ...POST.map((c) => `p.${c}` as const),
+            jsonObjectFrom(eb.selectFrom('bench_users as u').select(USER.map((c) => `u.${c}` as const)).whereRef('u.id', '=', 'p.user_id')).as('author'),
+            jsonArrayFrom(
+              eb.selectFrom('bench_post_tags as pt').innerJoin('bench_tags as t', 't.id', 'pt.tag_id').select(['t.id', 't.name']).whereRef('pt.post_id', '=', 'p.id'),
+            ).as('tags'),
+          ])
+          .orderBy('p.id')
+          .limit(500)
+          .offset((op * 500) % (data.postIds.length - 500))
+          .execute(),
+      W3: () =>
+        db
+          .selectFrom('bench_users')
+          .select([...USER])
+          .where('id', 'in', (eb: any) =>
+            eb
+              .selectFrom('bench_posts as p')
+              .select('p.user_id')
+              .where('p.published', '=', b(true))
+              .where(({ exists, selectFrom }: any) => exists(selectFrom('bench_comments as c').select(sql.lit(1).as('one')).whereRef('c.post_id', '=', 'p.id')))
+              .groupBy('p.user_id')
+              .having((eb2: any) => eb2.fn.countAll(), '>=', 5),
+          )
+          .orderBy('id')
+          .execute(),
+      W4: () =>
+        db
+          .selectFrom('bench_users as u')
+          .select((eb) => [
+            ...USER.map((c) => `u.${c}` as const),
+            eb.selectFrom('bench_posts as p').select((e) => e.fn.countAll().as('n')).whereRef('p.user_id', '=', 'u.id').as('posts_count'),
+            eb
+              .selectFrom('bench_comments as c')
+              .innerJoin('bench_posts as p', 'p.id', 'c.post_id')
+              .select((e) => e.fn.countAll().as('n'))
+              .whereRef('p.user_id', '=', 'u.id')
+              .as('comments_count'),
+          ])
+          .orderBy('u.id')
+          .limit(1000)
+          .execute(),
+      W5: (data, op) =>
+        db
+          .selectFrom('bench_users as u')
+          .select((eb) => [
+            ...USER.map((c) => `u.${c}` as const),
+            jsonArrayFrom(
+              eb
+                .selectFrom('bench_posts as p')
+                .select(POST.map((c) => `p.${c}` as const))
+                .whereRef('p.user_id', '=', 'u.id')
+                .orderBy('p.created_at', 'desc')
+                .orderBy('p.id', 'desc')
+                .limit(3),
+            ).as('posts'),
+          ])
+          .orderBy('u.id')
+          .limit(200)
+          .offset((op * 200) % (data.userIds.length - 200))
+          .execute(),
+      W8: (data, op) =>
+        db
+          .selectFrom('bench_users as u')
+          .select((eb) => [
+            ...USER.map((c) => `u.${c}` as const),
+            jsonObjectFrom(eb.selectFrom('bench_profiles as p').select(['p.id', 'p.user_id', 'p.bio']).whereRef('p.user_id', '=', 'u.id')).as('profile'),
+          ])
+          .where('u.id', '=', data.userIds[(op * 7919) % data.userIds.length])
+          .executeTakeFirst(),
+      W9: (data, op) =>
+        db
+          .selectFrom('bench_posts as p')
+          .select((eb) => [
+            ...POST.map((c) => `p.${c}` as const),
+            jsonArrayFrom(
+              eb
+                .selectFrom('bench_images as i')
+                .select(['i.id', 'i.url', 'i.imageable_id', 'i.imageable_type'])
+                .where('i.imageable_type', '=', 'posts')
+                .whereRef('i.imageable_id', '=', 'p.id'),
+            ).as('images'),
+          ])
+          .orderBy('p.id')
+          .limit(200)
+          .offset((op * 200) % (data.postIds.length - 200))
+          .execute(),
+      W7: (data, op) =>
+        db.transaction().execute(async (trx) => {
+          const posts = data.postIds.slice(0, 50)
+          let select = trx.selectFrom('bench_post_tags').select(['post_id', 'tag_id']).where('post_id', 'in', posts)
+          if (dialect !== 'sqlite') select = select.forUpdate()
+          const current = await select.execute()
+          const have = new Map<number, Set<number>>(posts.map((p) => [p, new Set()]))
+          for (const r of current) have.get(Number(r.post_id))!.add(Number(r.tag_id))
+          const remove: [number, number][] = []
+          const add: { post_id: number; tag_id: number }[] = []
+          const result = posts.map((postId) => {
+            const want = new Set(w7Target(data, postId, op))
+            const now = have.get(postId)!
+            const detached = [...now].filter((t) => !want.has(t))
+            const attached = [...want].filter((t) => !now.has(t))
+            for (const t of detached) remove.push([postId, t])
+            for (const t of attached) add.push({ post_id: postId, tag_id: t })
+            return { attached, detached }
+          })
+          if (remove.length) {
+            await trx
+              .deleteFrom('bench_post_tags')
+              .where((eb) => eb.or(remove.map(([p, t]) => eb.and([eb('post_id', '=', p), eb('tag_id', '=', t)]))))
+              .execute()
+          }
+          if (add.length) await trx.insertInto('bench_post_tags').values(add).execute()
+          return result
+        }),
+      W6: (data, op) =>
+        db.transaction().execute(async (trx) => {
+          const g = graphInput(data, op)
+          const user = await trx
+            .insertInto('bench_users')
+            .values({ name: g.name, email: g.email, active: b(g.active), score: g.score, created_at: d(g.createdAt) })
+            .returning([...USER])
+            .executeTakeFirstOrThrow()
+          const profile = await trx.insertInto('bench_profiles').values({ user_id: user.id, bio: g.profile.bio }).returning(['id', 'user_id', 'bio']).executeTakeFirstOrThrow()
+          const posts = await trx
+            .insertInto('bench_posts')
+            .values(g.posts.map((p) => ({ user_id: user.id, title: p.title, body: p.body, published: b(p.published), views: p.views, created_at: d(p.createdAt) })))
+            .returning([...POST])
+            .execute()
+          const comments = await trx
+            .insertInto('bench_comments')
+            .values(g.posts.flatMap((p, i) => p.comments.map((c) => ({ post_id: posts[i].id, body: c.body }))))
+            .returning(['id', 'post_id', 'body'])
+            .execute()
+          await trx
+            .insertInto('bench_post_tags')
+            .values(g.posts.flatMap((p, i) => p.tags.map((t) => ({ post_id: posts[i].id, tag_id: t.id }))))
+            .execute()
+          return {
+            ...user,
+            profile,
+            posts: posts.map((p, i) => ({ ...p, comments: comments.filter((c) => String(c.post_id) === String(p.id)), tags: g.posts[i].tags })),
+          }
+        }),
+    },
+  }
+}
