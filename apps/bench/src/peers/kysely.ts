@@ -5,6 +5,7 @@ import * as pgHelpers from 'kysely/helpers/postgres'
 import * as sqliteHelpers from 'kysely/helpers/sqlite'
 import { createPool } from 'mysql2'
 import pg from 'pg'
+import type { Dataset } from '../dataset.js'
 import { graphInput, w7Target } from '../rel-workloads.js'
 import type { Peer } from './types.js'
 
@@ -38,6 +39,101 @@ export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?
   const jsonObjectFrom = h.jsonObjectFrom as (e: Expression<any>) => any
   const b = (v: boolean) => (dialect === 'pg' ? v : v ? 1 : 0)
   const d = (v: Date) => (dialect === 'sqlite' ? v.toISOString() : v)
+
+  const group = (parents: any[], children: any[], fk: string, as: string) => {
+    const byKey = new Map<string, any[]>()
+    for (const p of parents) byKey.set(String(p.id), (p[as] = []))
+    for (const c of children) byKey.get(String(c[fk]))?.push(c)
+    return parents
+  }
+  /**
+   * MariaDB: kysely/helpers/mysql writes `cast(... as json)`, which MariaDB does not parse, so there the
+   * relation workloads load each level with its own `where ... in` query, as Kysely's docs show for databases
+   * without JSON aggregation.
+   */
+  const keyed: Peer['impl'] = {
+    async W1(data, op) {
+      const users = await db.selectFrom('bench_users').select([...USER]).orderBy('id').limit(100).offset((op * 100) % (data.userIds.length - 100)).execute()
+      const posts = await db.selectFrom('bench_posts').select([...POST]).where('user_id', 'in', users.map((u) => u.id)).execute()
+      const comments = await db.selectFrom('bench_comments').select(['id', 'post_id', 'body']).where('post_id', 'in', posts.map((p) => p.id)).execute()
+      group(posts, comments, 'post_id', 'comments')
+      return group(users, posts, 'user_id', 'posts')
+    },
+    async W2(data, op) {
+      const posts = await db.selectFrom('bench_posts').select([...POST]).orderBy('id').limit(500).offset((op * 500) % (data.postIds.length - 500)).execute()
+      const users = await db.selectFrom('bench_users').select([...USER]).where('id', 'in', [...new Set(posts.map((p) => p.user_id))]).execute()
+      const tags = await db
+        .selectFrom('bench_post_tags as pt')
+        .innerJoin('bench_tags as t', 't.id', 'pt.tag_id')
+        .select(['pt.post_id', 't.id', 't.name'])
+        .where('pt.post_id', 'in', posts.map((p) => p.id))
+        .execute()
+      const byId = new Map(users.map((u) => [String(u.id), u]))
+      for (const p of posts as any[]) p.author = byId.get(String(p.user_id)) ?? null
+      return group(posts, tags, 'post_id', 'tags')
+    },
+    async W5(data, op) {
+      const users = await db.selectFrom('bench_users').select([...USER]).orderBy('id').limit(200).offset((op * 200) % (data.userIds.length - 200)).execute()
+      const posts = await db
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('bench_posts')
+            .select([...POST, sql<number>`row_number() over (partition by user_id order by created_at desc, id desc)`.as('rn')])
+            .where('user_id', 'in', users.map((u) => u.id))
+            .as('ranked'),
+        )
+        .select([...POST])
+        .where('rn', '<=', 3)
+        .orderBy('user_id')
+        .orderBy('rn')
+        .execute()
+      return group(users, posts, 'user_id', 'posts')
+    },
+    async W8(data, op) {
+      const user = await db.selectFrom('bench_users').select([...USER]).where('id', '=', data.userIds[(op * 7919) % data.userIds.length]).executeTakeFirst()
+      if (!user) return null
+      ;(user as any).profile = (await db.selectFrom('bench_profiles').select(['id', 'user_id', 'bio']).where('user_id', '=', user.id).executeTakeFirst()) ?? null
+      return user
+    },
+    async W9(data, op) {
+      const posts = await db.selectFrom('bench_posts').select([...POST]).orderBy('id').limit(200).offset((op * 200) % (data.postIds.length - 200)).execute()
+      const images = await db
+        .selectFrom('bench_images')
+        .select(['id', 'url', 'imageable_id', 'imageable_type'])
+        .where('imageable_type', '=', 'posts')
+        .where('imageable_id', 'in', posts.map((p) => p.id))
+        .execute()
+      return group(posts, images, 'imageable_id', 'images')
+    },
+  }
+
+  /** MySQL / MariaDB: Kysely's MySQL dialect has no RETURNING; ids from insertId (consecutive for a multi-row insert). */
+  const mysqlW6 = (data: Dataset, op: number) =>
+    db.transaction().execute(async (trx) => {
+      const g = graphInput(data, op)
+      const u = { name: g.name, email: g.email, active: b(g.active), score: g.score, created_at: d(g.createdAt) }
+      const userId = Number((await trx.insertInto('bench_users').values(u).executeTakeFirstOrThrow()).insertId)
+      const profileId = Number((await trx.insertInto('bench_profiles').values({ user_id: userId, bio: g.profile.bio }).executeTakeFirstOrThrow()).insertId)
+      const postRows = g.posts.map((p) => ({ user_id: userId, title: p.title, body: p.body, published: b(p.published), views: p.views, created_at: d(p.createdAt) }))
+      const firstPost = Number((await trx.insertInto('bench_posts').values(postRows).executeTakeFirstOrThrow()).insertId)
+      const commentRows = g.posts.flatMap((p, i) => p.comments.map((c) => ({ post_id: firstPost + i, body: c.body })))
+      const firstComment = Number((await trx.insertInto('bench_comments').values(commentRows).executeTakeFirstOrThrow()).insertId)
+      await trx
+        .insertInto('bench_post_tags')
+        .values(g.posts.flatMap((p, i) => p.tags.map((t) => ({ post_id: firstPost + i, tag_id: t.id }))))
+        .execute()
+      return {
+        ...u,
+        id: userId,
+        profile: { id: profileId, user_id: userId, bio: g.profile.bio },
+        posts: postRows.map((p, i) => ({
+          ...p,
+          id: firstPost + i,
+          comments: commentRows.map((c, j) => ({ ...c, id: firstComment + j })).filter((c) => c.post_id === firstPost + i),
+          tags: g.posts[i].tags,
+        })),
+      }
+    })
 
   return {
     name: 'Kysely',
@@ -184,7 +280,7 @@ export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?
           return result
         }),
       W6: (data, op) =>
-        db.transaction().execute(async (trx) => {
+        dialect === 'mysql' ? mysqlW6(data, op) : db.transaction().execute(async (trx) => {
           const g = graphInput(data, op)
           const user = await trx
             .insertInto('bench_users')
@@ -212,6 +308,7 @@ export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?
             posts: posts.map((p, i) => ({ ...p, comments: comments.filter((c) => String(c.post_id) === String(p.id)), tags: g.posts[i].tags })),
           }
         }),
+      ...(dialect === 'mysql' ? keyed : {}),
     },
   }
 }
