@@ -42,11 +42,12 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .description('run the migrations that have not run yet, as one batch')
     .action(async () => {
       await withMigrator(await config(), io, c, async (migrator, resolved) => {
+        // Reading the migrations table first: a database that cannot be reached is reported even with no files.
+        const pending = await migrator.pending()
         if (migrator.files().length === 0) {
           out(c.yellow(`No migrations in ${shortPath(io, resolved.migrationsDir)}.`) + ' Make one: orm make:migration create_users_table')
           return
         }
-        const pending = await migrator.pending()
         if (pending.length === 0) {
           out(c.green('Nothing to migrate.') + c.dim(` Every migration in ${shortPath(io, resolved.migrationsDir)} has run.`))
           return
