@@ -200,6 +200,19 @@ async function relationships(): Promise<void> {
     db.users.query().whereHas('posts', (q) => q.where('published', true)).withCount('posts').orderBy('postsCount', 'desc').get(),
   (users) => users.map((u) => ({ name: u.name, postsCount: u.postsCount })))
 
+  await step('Graph create: a user with two posts and their tags (new and existing) in one transaction', async () => {
+    const [existing] = await db.tags.query().orderBy('id').limit(1).get()
+    return db.users.create({
+      name: 'Dana',
+      email: 'dana@example.com',
+      role: 'author',
+      posts: [
+        { title: 'Graphs', slug: 'graphs', published: true, tags: [{ id: existing.id }, { name: 'graphs' }] },
+        { title: 'Pivots', slug: 'pivots', tags: [{ name: 'pivots', pivot: { position: 1 } }] },
+      ],
+    })
+  }, (dana) => ({ id: dana.id, name: dana.name, posts: dana.posts.map((p) => ({ id: p.id, title: p.title, tags: p.tags.map((t) => t.name) })) }))
+
   await step("join('author'): a to-one relation in the same statement", () =>
     db.posts.query().join('author').orderBy('id').limit(3).get(),
   (posts) => posts.map((p) => ({ title: p.title, author: p.author?.name ?? null })))
