@@ -61,7 +61,7 @@ async function verify(target: Target, raw: RawClient, ctx: BenchContext, w: Work
 async function runPeer(peer: Peer, op: PeerOp, ctx: BenchContext, w: Workload, rawResult: unknown): Promise<PeerResult> {
   await w.between?.(ctx)
   const before = peer.statements
-  const result = w.normalize(await op(ctx.data, 0), 'raw')
+  const result = w.normalize(await op(ctx.data, 0), peer.keys === 'prop' ? 'peer' : 'raw')
   const statements = peer.statements - before
   await w.between?.(ctx)
   const mismatch = difference(rawResult, result)

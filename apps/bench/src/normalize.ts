@@ -7,7 +7,8 @@ import type { ColumnSpec } from './schema.js'
  * whatever the driver gives (1/0, bigint strings, ISO text); ORM values must already be the documented JS
  * types (a boolean is a boolean, a timestamp a Date), or they come out as a visible `{ wrongType }`.
  */
-export type Source = 'raw' | 'orm'
+/** 'peer': a peer ORM's rows keyed by property names, values converted leniently like raw's. */
+export type Source = 'raw' | 'orm' | 'peer'
 
 export function normalizeRow(row: unknown, columns: readonly ColumnSpec[], source: Source): unknown {
   if (row === undefined || row === null) return null

@@ -28,7 +28,7 @@ function shape(row: unknown, s: Shape, source: Source): unknown {
   const out: Record<string, unknown> = {}
   for (const c of s.columns) {
     const key = source === 'raw' ? c.column : c.prop
-    out[c.prop] = key in input ? (source === 'raw' ? fromRaw(input[key], c) : fromOrm(input[key], c)) : { missing: key }
+    out[c.prop] = key in input ? (source === 'orm' ? fromOrm(input[key], c) : fromRaw(input[key], c)) : { missing: key }
   }
   for (const [name, sub] of Object.entries(s.one ?? {})) out[name] = name in input ? shape(input[name], sub, source) : { missing: name }
   for (const [name, sub] of Object.entries(s.many ?? {})) {

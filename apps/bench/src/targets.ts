@@ -14,6 +14,7 @@ import type { RawClient } from './raw/types.js'
 import { mysqlSql, pgSql, sqliteSql, type RawSql } from './raw/sql.js'
 import { schema } from './schema.js'
 import { kyselyPeer } from './peers/kysely.js'
+import { drizzlePeer } from './peers/drizzle.js'
 import type { Peer } from './peers/types.js'
 import type { BenchDb } from './workloads.js'
 
@@ -39,10 +40,11 @@ export interface Target {
 }
 
 /** The peers the bench knows, in report order. */
-export const PEERS = ['kysely']
+export const PEERS = ['kysely', 'drizzle']
 
 function makePeer(name: string, dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?: Database.Database; url?: string }): Peer {
   if (name === 'kysely') return kyselyPeer(dialect, conn)
+  if (name === 'drizzle') return drizzlePeer(dialect, conn)
   throw new Error(`no peer ${name}`)
 }
 

@@ -10,6 +10,8 @@ export type PeerOp = (data: Dataset, op: number) => Promise<unknown>
  */
 export interface Peer {
   readonly name: string
+  /** 'prop': results keyed by property names (Drizzle); by default by column names, like raw's. */
+  readonly keys?: 'prop'
   readonly statements: number
   readonly impl: Partial<Record<string, PeerOp>>
   close(): Promise<void>
