@@ -42,6 +42,9 @@ SQLite (in-memory) always runs; PostgreSQL and MySQL / MariaDB run when ORM_TEST
 const settings = args.quick
   ? { warmupMs: 150, budgetMs: 250, minRounds: 5, maxRounds: 60, batchMs: 2, compileIterations: 2_000 }
   : { warmupMs: 300, budgetMs: 2_500, minRounds: 15, maxRounds: 1_000, batchMs: 5, compileIterations: 10_000 }
+/** The relationship workloads, each measured once per implementation: a shorter budget keeps the run near 5 minutes. */
+const relSettings = args.quick ? settings : { ...settings, budgetMs: 1_500, minRounds: 9 }
+const settingsFor = (w: Workload) => (w.id.startsWith('W') ? relSettings : settings)
 
 /** Runs one workload once on each side with the same input, counting statements and comparing results. */
 async function verify(target: Target, raw: RawClient, ctx: BenchContext, w: Workload) {
@@ -69,7 +72,7 @@ async function runPeer(peer: Peer, op: PeerOp, ctx: BenchContext, w: Workload, r
     raw: (i) => w.raw(ctx, i),
     orm: (i) => op(ctx.data, i),
     between: w.between && (() => w.between?.(ctx)),
-    ...settings,
+    ...settingsFor(w),
   })
   return { name: peer.name, us: m.ormUs, rawUs: m.rawUs, ratio: m.ratio, ratioLow: m.ratioLow, ratioHigh: m.ratioHigh, statements, mismatch }
 }
@@ -100,7 +103,7 @@ async function runTarget(target: Target): Promise<DialectResult> {
       raw: (i) => w.raw(ctx, i),
       orm: (i) => w.orm(target.db, ctx, i),
       between: w.between && (() => w.between?.(ctx)),
-      ...settings,
+      ...settingsFor(w),
     })
     console.error(`  ${w.id}: raw ${m.rawUs.toFixed(2)} µs, ORM ${m.ormUs.toFixed(2)} µs, ORM/raw ${m.ratio.toFixed(2)}${checked.mismatch ? `, MISMATCH ${checked.mismatch}` : ''}`)
     const peerResults: PeerResult[] = []
