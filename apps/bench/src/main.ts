@@ -64,7 +64,16 @@ async function verify(target: Target, raw: RawClient, ctx: BenchContext, w: Work
 async function runPeer(peer: Peer, op: PeerOp, ctx: BenchContext, w: Workload, rawResult: unknown): Promise<PeerResult> {
   await w.between?.(ctx)
   const before = peer.statements
-  const result = w.normalize(await op(ctx.data, 0), peer.keys === 'prop' ? 'peer' : 'raw')
+  let value: unknown
+  try {
+    value = await op(ctx.data, 0)
+  } catch (error) {
+    // a query the peer cannot run on this database (Drizzle's to-one relational queries on MariaDB): reported, not timed
+    await w.between?.(ctx)
+    const message = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
+    return { name: peer.name, us: NaN, rawUs: NaN, ratio: NaN, ratioLow: NaN, ratioHigh: NaN, statements: 0, failed: message.slice(0, 200) }
+  }
+  const result = w.normalize(value, peer.keys === 'prop' ? 'peer' : 'raw')
   const statements = peer.statements - before
   await w.between?.(ctx)
   const mismatch = difference(rawResult, result)
@@ -111,7 +120,8 @@ async function runTarget(target: Target): Promise<DialectResult> {
       const op = peer.impl[w.id]
       if (!op) continue
       const p = await runPeer(peer, op, ctx, w, rawResult)
-      console.error(`    ${peer.name}: ${p.us.toFixed(2)} µs, /raw ${p.ratio.toFixed(2)}${p.mismatch ? `, MISMATCH ${p.mismatch}` : ''}`)
+      if (p.failed) console.error(`    ${peer.name}: FAILED ${p.failed}`)
+      else console.error(`    ${peer.name}: ${p.us.toFixed(2)} µs, /raw ${p.ratio.toFixed(2)}${p.mismatch ? `, MISMATCH ${p.mismatch}` : ''}`)
       peerResults.push(p)
     }
     results.push({ id: w.id, title: w.title, ...m, ...checked, peers: peerResults })

@@ -11,6 +11,8 @@ export interface PeerResult {
   readonly ratioHigh: number
   readonly statements: number
   readonly mismatch?: string
+  /** The peer's query failed on this database (so it was not timed). */
+  readonly failed?: string
 }
 
 export interface WorkloadResult {
@@ -83,9 +85,10 @@ export function formatDialect(result: DialectResult): string {
       const cells = names.map((n) => {
         const p = w.peers?.find((x) => x.name === n)
         if (!p) return '–'
+        if (p.failed) return `fails: ${p.failed.replace(/\|/g, '\\|').slice(0, 60)}`
         return `${us(p.us)} (${p.ratio.toFixed(2)}×, ${p.statements})${p.mismatch ? ' MISMATCH' : ''}`
       })
-      const all = [{ name: 'ORM', ratio: w.ratio }, ...w.peers.map((p) => ({ name: p.name, ratio: p.ratio }))]
+      const all = [{ name: 'ORM', ratio: w.ratio }, ...w.peers.filter((p) => !p.failed).map((p) => ({ name: p.name, ratio: p.ratio }))]
       const best = all.reduce((a, b) => (b.ratio < a.ratio ? b : a))
       lines.push(`| ${w.id} | ${us(w.rawUs)} | ${us(w.ormUs)} (${w.ratio.toFixed(2)}×, ${w.ormStatements}) | ${cells.join(' | ')} | ${best.name} |`)
     }
