@@ -1,4 +1,4 @@
-import { createDb, type Db, type Dialect, type LogEvent } from '@orm/core'
+import { createDb, type Db, type Dialect, type LogEvent, type SqlFragment } from '@orm/core'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { schema, type TestSchema } from './fixtures.js'
 
@@ -7,6 +7,34 @@ export interface ConformanceOptions {
   name: string
   /** Makes a fresh dialect; called once per suite file section. */
   createDialect: () => Dialect | Promise<Dialect>
+  /** The database refuses NUL characters in text (PostgreSQL): the reliability suite then expects a clear error. */
+  textRejectsNul?: boolean
+  /**
+   * The driver drops a byte-order mark (U+FEFF) at the start of a text value it reads (PGlite decodes with a
+   * default TextDecoder). A known loss: the reliability suite then expects exactly that, and nothing else.
+   */
+  dropsLeadingBom?: boolean
+  /** Hooks for fault injection (the reliability suite's fault cases run only when given). */
+  faults?: FaultHooks
+}
+
+/** What a test setup offers to inject faults into its database. */
+export interface FaultHooks {
+  /** A statement returning the server-side id of the connection it runs on, as the column `id`. */
+  backendId: () => SqlFragment
+  /** Kills the server connection with that id, from another connection. */
+  kill: (id: number) => Promise<void>
+  /** Dialects that cannot connect (unreachable host, bad credentials, missing database). */
+  unreachable?: () => readonly UnreachableCase[]
+}
+
+export interface UnreachableCase {
+  readonly what: string
+  readonly dialect: Dialect
+  /** The host the ConnectionError must name (host or host:port). */
+  readonly host: string
+  /** A secret (the password) the message must not contain. */
+  readonly secret?: string
 }
 
 /** A db on the test schema, a statement log, and a clean set of tables before each case. */

@@ -13,8 +13,9 @@ import { eagerLoadingSuite } from './suites/eager-loading.js'
 import { relationFilterSuite } from './suites/relation-filters.js'
 import { graphSuite } from './suites/graphs.js'
 import { associationSuite } from './suites/associations.js'
+import { reliabilitySuite } from './suites/reliability.js'
 
-export type { ConformanceOptions, SuiteContext } from './context.js'
+export type { ConformanceOptions, FaultHooks, SuiteContext, UnreachableCase } from './context.js'
 export { requireCapabilities, missingCapabilities, capabilitiesOf, hasCapability, MISSING_CAPABILITY } from './capabilities.js'
 export type { CapabilityFlag } from './capabilities.js'
 export { useDb, seed } from './context.js'
@@ -43,5 +44,6 @@ export function runConformance(options: ConformanceOptions): void {
     relationFilterSuite(options)
     graphSuite(options)
     associationSuite(options)
+    reliabilitySuite(options)
   })
 }

@@ -1,6 +1,7 @@
 import { ConnectionError, OrmError } from '../errors.js'
 import type { CompiledQuery, SqlCompiler } from '../sql/compiler.js'
 import type { StatementNode } from '../sql/ast.js'
+import { inlineIntegerLists } from '../query/in-lists.js'
 import { defaultCapabilities, type Capabilities } from './capabilities.js'
 import type { Connection, Dialect, Driver, DriverResult, RowMode } from './dialect.js'
 
@@ -114,7 +115,17 @@ export class Session {
   }
 
   run(node: StatementNode, rowMode: RowMode = 'array'): Promise<DriverResult> {
-    return this.execute(this.compile(node), rowMode)
+    return this.execute(this.compileWithinLimit(node), rowMode)
+  }
+
+  /**
+   * Compiles a statement; one over the dialect's bound-parameter limit gets its integer IN lists written as
+   * validated literals (see query/in-lists.ts). Anything still over the limit is left to the database to refuse.
+   */
+  compileWithinLimit(node: StatementNode): CompiledQuery {
+    const query = this.compile(node)
+    if (query.params.length <= this.core.capabilities.maxParameters) return query
+    return this.compile(inlineIntegerLists(node))
   }
 
   async execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult> {

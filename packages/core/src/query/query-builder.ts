@@ -14,6 +14,8 @@ import {
   valueFor,
 } from './where.js'
 import { deleteWhere, restoreWhere, updateWhere } from './mutations.js'
+import { chunk } from './chunk.js'
+import { distinctValues, largestInList } from './in-lists.js'
 
 export interface Clause {
   readonly or: boolean
@@ -272,8 +274,37 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
     return alwaysFalse(this.whereNode())
   }
 
+  /**
+   * The same query as several, one per chunk of its largest IN list, when it would exceed the dialect's
+   * bound-parameter limit and splitting gives the same result (AND-joined clauses, no LIMIT/OFFSET, and no
+   * ORDER BY when `ordered` results are asked for); undefined otherwise. See query/in-lists.ts.
+   */
+  protected splitByParameters(ordered: boolean): this[] | undefined {
+    const { clauses, limit, offset, order } = this.state
+    if (clauses.length === 0 || limit !== undefined || offset !== undefined || (ordered && order.length > 0)) return undefined
+    if (clauses.some((c, i) => i > 0 && c.or)) return undefined
+    const session = this.ctx.session
+    const max = session.core.capabilities.maxParameters
+    const total = session.compileWithinLimit(this.selectNode()).params.length
+    if (total <= max) return undefined
+    const big = largestInList(clauses.map((c) => c.expr))
+    if (!big) return undefined
+    const listed = big.node.values as readonly (readonly ExprNode[])[]
+    const room = max - (total - listed.length)
+    if (room < 1) return undefined
+    return chunk(distinctValues(listed), room).map((part) =>
+      this.next({ clauses: clauses.map((c, i) => (i === big.index ? { or: c.or, expr: n.in(big.node.left, part, false) } : c)) }),
+    )
+  }
+
   async get(): Promise<R[]> {
     if (this.matchesNothing()) return []
+    const parts = this.splitByParameters(true)
+    if (parts) {
+      const out: R[] = []
+      for (const part of parts) out.push(...(await part.get()))
+      return out
+    }
     const node = this.selectNode()
     const result = await this.ctx.session.run(node)
     const columns = this.selectedColumns()
@@ -315,6 +346,12 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
 
   async count(): Promise<number> {
     if (this.matchesNothing()) return 0
+    const parts = this.splitByParameters(false)
+    if (parts) {
+      let total = 0
+      for (const part of parts) total += await part.count()
+      return total
+    }
     const { limit, offset } = this.state
     let node: SelectNode
     if (limit === undefined && offset === undefined) {
@@ -338,6 +375,12 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
   async pluck<C extends Cols<S, K>>(column: C): Promise<ValueOf<S, K, C>[]> {
     const col = this.column(column)
     if (this.matchesNothing()) return []
+    const parts = this.splitByParameters(true)
+    if (parts) {
+      const out: ValueOf<S, K, C>[] = []
+      for (const part of parts) out.push(...(await part.pluck(column)))
+      return out
+    }
     const result = await this.ctx.session.run(this.selectNode({ columns: [this.ref(col)], joins: undefined }))
     const rows = readRows<Record<string, unknown>>(result.rows, readPlan(this.ctx.session.core.dialect.codecs, [col]))
     return rows.map((r) => r[col.prop]) as ValueOf<S, K, C>[]

@@ -43,6 +43,23 @@ export async function loadTree(ctx: QueryContext, parents: readonly Values[], tr
   for (const [name, node] of tree) await loadRelation(ctx, parents, name, node, make)
 }
 
+/**
+ * Runs the constraint callbacks of a tree on throwaway builders, so a bad name in one (a pivot column, say) is
+ * an error when `with()` is called, before any statement is sent. Builders are immutable: nothing is kept.
+ */
+export function checkTree(ctx: QueryContext, tree: EagerTree, make: MakeEagerQuery): void {
+  for (const [name, node] of tree) {
+    const relation = relationOf(ctx.schema, ctx.tableKey, name)
+    for (const link of linksOf(ctx.schema, relation)) {
+      const childCtx = linkContext(ctx, link, link.targetMeta.name)
+      let query = make(childCtx)
+      if (node.constraint) query = node.constraint(query) ?? query
+      const children = mergeTrees(node.children, query.eagerParts().tree)
+      if (children.size > 0) checkTree({ ...childCtx, pivot: undefined }, children, make)
+    }
+  }
+}
+
 async function loadRelation(ctx: QueryContext, parents: readonly Values[], name: string, node: EagerNode, make: MakeEagerQuery) {
   const relation = relationOf(ctx.schema, ctx.tableKey, name)
   const found = new Map<Values, Values[]>()

@@ -14,7 +14,7 @@ export type EagerTree = ReadonlyMap<string, EagerNode>
  * schema as it goes; `*` stands for every relation of its level.
  */
 export function addPath(schema: AnySchema, tableKey: string, tree: EagerTree, path: string, constraint?: (q: any) => any): EagerTree {
-  if (typeof path !== 'string' || path.length === 0) throw new ValidationError('with() takes relation names or dot paths.')
+  if (typeof path !== 'string') throw new ValidationError('with() takes relation names or dot paths.')
   const [head, ...rest] = path.split('.')
   if (head === '*') {
     if (constraint) throw new ValidationError("with('*') takes no constraint callback.")

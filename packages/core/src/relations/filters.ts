@@ -78,7 +78,7 @@ export function relationExists(
   op: string = '>=',
   count: number = 1,
 ): ExprNode {
-  if (typeof path !== 'string' || path.length === 0) throw new ValidationError('has/whereHas need a relation name.')
+  if (typeof path !== 'string') throw new ValidationError('has/whereHas need a relation name.')
   const operator = checkOperator(op)
   if (!['=', '!=', '<>', '<', '<=', '>', '>='].includes(operator)) {
     throw new ValidationError(`has/whereHas count operators are = != < <= > >=, got "${op}".`)

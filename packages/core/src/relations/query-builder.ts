@@ -9,7 +9,7 @@ import { checkDirection, checkOperator, columnOf, comparison } from '../query/wh
 import type { ColumnName, Row, TableKey, TableOf } from '../query/types.js'
 import { aggregateOf, type Aggregate, type AggregateFn } from './aggregates.js'
 import { addPath, type EagerTree } from './eager-tree.js'
-import { loadTree } from './eager-load.js'
+import { checkTree, loadTree } from './eager-load.js'
 import { relationExists } from './filters.js'
 import { linksOf, relationOf, type RelationLink } from './links.js'
 import type { AggregatableName, FilterPath, JoinableName, PathTarget, RelationPath, RelationTarget, WithLoaded } from './types.js'
@@ -72,6 +72,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     let eager = this.rel.eager
     if (args.length === 2 && typeof args[1] === 'function') {
       eager = addPath(this.ctx.schema, this.ctx.tableKey, eager, args[0] as string, args[1] as (q: any) => any)
+      checkTree(this.ctx, eager, this.make)
     } else {
       for (const path of args.flat()) eager = addPath(this.ctx.schema, this.ctx.tableKey, eager, path as string)
     }

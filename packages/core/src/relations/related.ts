@@ -10,7 +10,7 @@ import type { QueryContext } from '../query/context.js'
 import { keyPredicate, keysIn, keyString, keyValues } from '../query/keys.js'
 import { insertRows, updateByKey, updateWhere } from '../query/mutations.js'
 import type { InferInsert, Row, TableKey, TableOf } from '../query/types.js'
-import { valueFor } from '../query/where.js'
+import { columnOf, valueFor } from '../query/where.js'
 import { keyOf } from './eager-load.js'
 import { currentLinks, deleteLinks, insertLinks, updateLink, type PivotEntry, type PivotRelation } from './pivot-writes.js'
 import { QueryBuilder } from './query-builder.js'
@@ -352,6 +352,9 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
         return { related: [coerceKey(id, rk[0])], values: (values ?? {}) as Values }
       })
     } else list = [one(ids)]
+    // Pivot columns are checked here, before any statement (the transaction's BEGIN included) is sent.
+    const pivotMeta = this.pivotRelation.pivot.meta
+    for (const e of list) for (const prop of Object.keys(e.values)) columnOf(pivotMeta, prop)
     return [...new Map(list.map((e) => [keyOf(e.related)!, e])).values()]
   }
 
