@@ -23,6 +23,8 @@ export interface RelationLink {
   /** Expressions over the target (and its joins) that equal the parent key, in order. */
   match(alias: string): ExprNode[]
   conditions(alias: string): ExprNode[]
+  /** Through relations: the middle table. */
+  readonly throughMeta?: TableMeta
   /** Pivot columns loaded as `row.pivot`, with the alias of the pivot table. */
   readonly pivot?: { readonly columns: readonly ColumnMeta[]; readonly alias: (alias: string) => string }
 }
@@ -83,7 +85,7 @@ export function linksOf(schema: AnySchema, relation: ResolvedRelation): Relation
       const throughAlias = (a: string) => `${a}_through`
       const throughMeta = meta(relation.through)
       return [{
-        ...base, target: relation.target, targetMeta: meta(relation.target), parentKey: relation.localKey,
+        ...base, target: relation.target, targetMeta: meta(relation.target), parentKey: relation.localKey, throughMeta,
         joins: (a) => [{ kind: 'Join', type: 'inner', table: n.table(throughMeta.name, throughAlias(a)),
           on: on(relation.secondKey, a, relation.secondLocalKey, throughAlias(a)) }],
         match: (a) => relation.firstKey.map((c) => col(throughAlias(a), c)),

@@ -82,6 +82,8 @@ export function relatedScope(owner: RelatedOwner, alias: string): ExprNode {
         columns: relation.secondLocalKey.map((c) => n.column(c.name, throughName)),
         where: andAll([
           keyList(relation.firstKey, throughName),
+          // A soft-deleted middle row hides what lies behind it, as in eager loading and filters.
+          link.throughMeta?.softDelete ? n.isNull(n.column(link.throughMeta.softDelete.name, throughName)) : undefined,
           firstMorph ? n.binary(n.column(firstMorph.morphType.name, throughName), '=', valueFor(firstMorph.morphType, firstMorph.morphValue)) : undefined,
         ]),
       })
