@@ -13,7 +13,7 @@ import { eagerLoadingSuite } from './suites/eager-loading.js'
 import { relationFilterSuite } from './suites/relation-filters.js'
 import { graphSuite } from './suites/graphs.js'
 import { associationSuite } from './suites/associations.js'
-import { reliabilitySuite } from './suites/reliability.js'
+import { differentialSuite, reliabilitySuite } from './suites/reliability.js'
 
 export type { ConformanceOptions, FaultHooks, SuiteContext, UnreachableCase } from './context.js'
 export { requireCapabilities, missingCapabilities, capabilitiesOf, hasCapability, MISSING_CAPABILITY } from './capabilities.js'
@@ -45,5 +45,6 @@ export function runConformance(options: ConformanceOptions): void {
     graphSuite(options)
     associationSuite(options)
     reliabilitySuite(options)
+    differentialSuite(options)
   })
 }

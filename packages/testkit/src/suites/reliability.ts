@@ -440,3 +440,130 @@ export function reliabilitySuite(options: ConformanceOptions) {
     }, 120_000)
   })
 }
+
+// ---- differential: seeded random predicates against a three-valued-logic oracle ----------------------------
+
+type Tri = boolean | null
+type Pred =
+  | { kind: 'cmp'; column: 'qty' | 'ownerId' | 'label'; op: string; value: number | string }
+  | { kind: 'in'; column: 'qty' | 'ownerId' | 'label'; values: (number | string)[]; negate: boolean }
+  | { kind: 'null'; column: 'ownerId' | 'label'; negate: boolean }
+  | { kind: 'and' | 'or'; items: Pred[] }
+  | { kind: 'not'; item: Pred }
+
+/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const LABELS = ['alpha', 'beta', 'gamma', 'delta']
+
+function randomPred(rand: () => number, owners: readonly number[], depth: number): Pred {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]
+  const roll = rand()
+  if (depth < 3 && roll < 0.3) {
+    const items = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => randomPred(rand, owners, depth + 1))
+    return { kind: rand() < 0.5 ? 'and' : 'or', items }
+  }
+  if (depth < 3 && roll < 0.4) return { kind: 'not', item: randomPred(rand, owners, depth + 1) }
+  const column = pick(['qty', 'ownerId', 'label'] as const)
+  const value = (): number | string => (column === 'label' ? pick(LABELS) : column === 'qty' ? Math.floor(rand() * 10) : pick(owners))
+  const leaf = rand()
+  if (leaf < 0.5) return { kind: 'cmp', column, op: column === 'label' ? pick(['=', '!=']) : pick(['=', '!=', '<', '<=', '>', '>=']), value: value() }
+  if (leaf < 0.8) return { kind: 'in', column, values: Array.from({ length: Math.floor(rand() * 4) }, value), negate: rand() < 0.5 }
+  return { kind: 'null', column: column === 'qty' ? 'label' : column, negate: rand() < 0.5 }
+}
+
+/** SQL's three-valued logic, in JS. */
+function evaluate(p: Pred, row: Record<string, unknown>): Tri {
+  switch (p.kind) {
+    case 'cmp': {
+      const v = row[p.column] as number | string | null
+      if (v === null) return null
+      switch (p.op) {
+        case '=': return v === p.value
+        case '!=': return v !== p.value
+        case '<': return v < p.value
+        case '<=': return v <= p.value
+        case '>': return v > p.value
+        default: return v >= p.value
+      }
+    }
+    case 'in': {
+      if (p.values.length === 0) return p.negate
+      const v = row[p.column]
+      if (v === null) return null
+      const found = p.values.includes(v as never)
+      return p.negate ? !found : found
+    }
+    case 'null':
+      return (row[p.column] === null) !== p.negate
+    case 'not': {
+      const v = evaluate(p.item, row)
+      return v === null ? null : !v
+    }
+    case 'and': {
+      const vs = p.items.map((i) => evaluate(i, row))
+      return vs.includes(false) ? false : vs.includes(null) ? null : true
+    }
+    case 'or': {
+      const vs = p.items.map((i) => evaluate(i, row))
+      return vs.includes(true) ? true : vs.includes(null) ? null : false
+    }
+  }
+}
+
+/** Adds `p` to a builder, ANDed (or ORed) with what is there, through the public where API. */
+function apply(q: any, p: Pred, or: boolean): any {
+  const w = (name: string) => (or ? `or${name[0].toUpperCase()}${name.slice(1)}` : name)
+  switch (p.kind) {
+    case 'cmp': return q[w('where')](p.column, p.op, p.value)
+    case 'in': return q[w(p.negate ? 'whereNotIn' : 'whereIn')](p.column, p.values)
+    case 'null': return q[w(p.negate ? 'whereNotNull' : 'whereNull')](p.column)
+    case 'not': return q[w('whereNot')]((g: any) => apply(g, p.item, false))
+    case 'and': return q[w('where')]((g: any) => p.items.reduce((acc, item) => apply(acc, item, false), g))
+    case 'or': return q[w('where')]((g: any) => p.items.reduce((acc, item, i) => apply(acc, item, i > 0), g))
+  }
+}
+
+export const DIFFERENTIAL_CASES = Number(process.env.ORM_DIFFERENTIAL_CASES ?? 300)
+
+export function differentialSuite(options: ConformanceOptions) {
+  describe('reliability: differential', () => {
+    const t = useReliabilityDb(options)
+
+    it(`${DIFFERENTIAL_CASES} seeded random predicates match a three-valued-logic oracle, and p / not p / unknown partition the rows`, async () => {
+      const seed = Number(process.env.ORM_DIFFERENTIAL_SEED ?? 20261125)
+      const rand = prng(seed)
+      const owners = (await t.db.owners.insert([{ name: 'a' }, { name: 'b' }, { name: 'c' }])).map((o) => o.id)
+      const rows = await t.db.items.insert(
+        Array.from({ length: 60 }, (_, i) => ({
+          code: `d${i}`,
+          qty: Math.floor(rand() * 10),
+          ownerId: rand() < 0.25 ? null : owners[Math.floor(rand() * owners.length)],
+          label: rand() < 0.25 ? null : LABELS[Math.floor(rand() * LABELS.length)],
+        })),
+      )
+      const plain = rows.map((r) => ({ id: r.id, qty: r.qty, ownerId: r.ownerId, label: r.label }))
+      for (let i = 0; i < DIFFERENTIAL_CASES; i++) {
+        const p = randomPred(rand, owners, 0)
+        const expected = plain.filter((r) => evaluate(p, r) === true).map((r) => r.id)
+        const negated = plain.filter((r) => evaluate(p, r) === false).map((r) => r.id)
+        const unknown = plain.length - expected.length - negated.length
+        const where = `seed ${seed}, case ${i}: ${JSON.stringify(p)}`
+        const got = await apply(t.db.items.query(), p, false).orderBy('id').pluck('id')
+        expect(got, where).toEqual(expected)
+        const not = await t.db.items.query().whereNot((g: any) => apply(g, p, false)).orderBy('id').pluck('id')
+        expect(not, where).toEqual(negated)
+        expect(got.length + not.length + unknown, where).toBe(plain.length)
+      }
+    }, 300_000)
+  })
+}
