@@ -1,4 +1,4 @@
-import { ConnectionError, OrmError } from '../errors.js'
+import { ConnectionError, OrmError, ValidationError } from '../errors.js'
 import type { CompiledQuery, SqlCompiler } from '../sql/compiler.js'
 import type { StatementNode } from '../sql/ast.js'
 import { inlineIntegerLists } from '../query/in-lists.js'
@@ -130,6 +130,13 @@ export class Session {
 
   async execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult> {
     if (this.finished) throw new OrmError('This transaction has already finished; use the db it was started from.')
+    const max = this.core.capabilities.maxParameters
+    if (query.params.length > max) {
+      throw new ValidationError(
+        `The statement has ${query.params.length} bound values; ${this.core.dialect.name} allows ${max}. ` +
+          'Split the list (NOT IN and ordered or limited lists of non-integers are not split automatically).',
+      )
+    }
     const connection = this.connection ?? (await this.core.acquire())
     const started = performance.now()
     let broken = false

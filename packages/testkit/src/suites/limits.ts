@@ -1,3 +1,4 @@
+import { ValidationError } from '@orm/core'
 import { describe, expect, it } from 'vitest'
 import { useDb, type ConformanceOptions } from '../context.js'
 
@@ -19,6 +20,14 @@ export function limitSuite(options: ConformanceOptions) {
       const sample = await t.db.tags.find(rows[54321].id)
       expect(sample?.name).toBe('t54321')
     }, 300_000)
+
+    it('a list past the parameter limit that cannot be split is a ValidationError before any statement', async () => {
+      const max = t.dialect.capabilities.maxParameters
+      const names = Array.from({ length: max + 10 }, (_, i) => `n${i}`)
+      t.log.length = 0
+      await expect(t.db.tags.query().whereNotIn('name', names).get()).rejects.toBeInstanceOf(ValidationError)
+      expect(t.log).toHaveLength(0)
+    })
 
     it('eager loading over 40,000 parents splits the key list by the parameter limit', async () => {
       const count = 40_000
