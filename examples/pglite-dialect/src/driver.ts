@@ -1,9 +1,8 @@
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
-import { ConnectionError, type Capabilities, type Connection, type Driver } from '@orm/core'
+import { ConnectionError, Mutex, type Capabilities, type Connection, type Driver } from '@orm/core'
 import { capabilitiesFor } from '@orm/pg'
 import { PgliteConnection } from './connection.js'
 import { mapPgliteError } from './errors.js'
-import { Mutex } from './mutex.js'
 import { parsers } from './parsers.js'
 
 export interface PgliteOptions {

@@ -1,8 +1,7 @@
-import { ConnectionError, type Capabilities, type Connection, type Driver } from '@orm/core'
+import { ConnectionError, Mutex, type Capabilities, type Connection, type Driver } from '@orm/core'
 import Database from 'better-sqlite3'
 import { versionCapabilities } from './capabilities.js'
 import { SqliteConnection } from './connection.js'
-import { Mutex } from './mutex.js'
 import { StatementCache } from './statement-cache.js'
 
 export interface SqliteOptions {

@@ -1,6 +1,6 @@
 /**
- * A first-come, first-served async lock. PGlite is one Postgres backend: one session, one transaction at a
- * time. Whoever holds the lock holds that session, from `acquire()` to `release()`; the others queue in order.
+ * A first-come, first-served async lock, for dialects over one embedded connection (SQLite, PGlite): whoever
+ * holds the lock holds the connection, from `acquire()` to `release()`; the others queue in arrival order.
  */
 export class Mutex {
   private locked = false
