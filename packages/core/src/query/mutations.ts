@@ -13,10 +13,12 @@ import { columnOf, valueFor } from './where.js'
 
 type Values = Record<string, unknown>
 
-/** The value written for a column left out of an insert, when the ORM makes it (timestamps, uuids, literal defaults). */
-function defaultFor(column: ColumnMeta, now: Date): unknown {
-  const role = column.config.role
-  if (role === 'createdAt' || role === 'updatedAt') return now
+/**
+ * The value written for a column left out of an insert, when the ORM makes it (timestamps, uuids, literal
+ * defaults). The timestamps are the table's (model()'s columns, or those the `timestamps` option names).
+ */
+function defaultFor(meta: TableMeta, column: ColumnMeta, now: Date): unknown {
+  if (column === meta.createdAt || column === meta.updatedAt) return now
   const def = column.config.default
   if (!def) return undefined
   if ('now' in def) return column.kind === 'date' ? now.toISOString().slice(0, 10) : now
@@ -33,7 +35,7 @@ export function prepareInsertRow(meta: TableMeta, input: Values, now: Date): Val
   const row: Values = {}
   for (const column of meta.columns) {
     let value = input[column.prop]
-    if (value === undefined) value = defaultFor(column, now)
+    if (value === undefined) value = defaultFor(meta, column, now)
     if (value !== undefined) row[column.prop] = value
   }
   return row
