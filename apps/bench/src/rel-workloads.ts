@@ -274,10 +274,10 @@ export const relWorkloads: readonly RelWorkload[] = [
         return result
       })
     },
-    async orm(db, ctx, op) {
-      const results = []
-      for (const postId of w7Posts(ctx.data)) results.push(await db.posts.related({ id: postId }, 'tags').sync(w7Target(ctx.data, postId, op)))
-      return results
+    orm(db, ctx, op) {
+      // related() of many rows takes one argument per row: one transaction, one read, one delete, one insert
+      const posts = w7Posts(ctx.data)
+      return db.posts.related(posts.map((id) => ({ id })), 'tags').sync(...posts.map((id) => w7Target(ctx.data, id, op)))
     },
     normalize: (r) => syncShape(r),
     check: (r) => ((r as any[]).every((x) => x.attached.length === 3 && x.detached.length === 3) ? undefined : 'expected 3 attached and 3 detached a post'),

@@ -142,10 +142,12 @@ export class TableApi<S extends AnySchema, K extends TableKey<S>> {
    * A query over the related rows of one row or several, with the writes of the relation's kind:
    * `db.users.related(user, 'posts').where(...).get()`, `.create()`, `.attach()`, `.sync()`, `.append()`, ...
    */
+  related<N extends RelationName<S, K>>(rows: readonly Partial<Row<S, K>>[], name: N): RelatedQuery<S, Extract<RelationTarget<S, K, N>, TableKey<S>>, Row<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>, true>
+  related<N extends RelationName<S, K>>(row: Partial<Row<S, K>>, name: N): RelatedQuery<S, Extract<RelationTarget<S, K, N>, TableKey<S>>>
   related<N extends RelationName<S, K>>(
     rows: Partial<Row<S, K>> | readonly Partial<Row<S, K>>[],
     name: N,
-  ): RelatedQuery<S, Extract<RelationTarget<S, K, N>, TableKey<S>>> {
+  ): RelatedQuery<S, Extract<RelationTarget<S, K, N>, TableKey<S>>, any, boolean> {
     const batch = Array.isArray(rows)
     const parents = (batch ? rows : [rows]) as Record<string, unknown>[]
     for (const parent of parents) {

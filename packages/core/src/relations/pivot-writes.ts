@@ -15,69 +15,93 @@ export interface PivotEntry {
   readonly values: Readonly<Record<string, unknown>>
 }
 
-const eq = (c: ColumnMeta, table: string, v: unknown) => n.binary(n.column(c.name, table), '=', valueFor(c, v))
+/** One pivot row of one parent: the parent's key values with the link to write. */
+export interface PivotLink extends PivotEntry {
+  readonly parent: readonly unknown[]
+}
 
-/** The pivot rows of one parent: `pivot.pivotForeignKey = parent` (and the owner's morph type). */
-export function parentPredicate(rel: PivotRelation, parent: readonly unknown[]): ExprNode {
-  const table = rel.pivot.meta.name
-  const parts = rel.pivotForeignKey.map((c, i) => eq(c, table, parent[i]))
-  if (rel.kind !== 'belongsToMany') parts.push(eq(rel.morphType, table, rel.morphValue))
-  return n.and(parts)
+const eq = (c: ColumnMeta, table: string, v: unknown) => n.binary(n.column(c.name, table), '=', valueFor(c, v))
+const tuples = (columns: readonly ColumnMeta[], keys: readonly (readonly unknown[])[]) => keys.map((values) => values.map((v, i) => valueFor(columns[i], v)))
+const columnsOf = (rel: PivotRelation, columns: readonly ColumnMeta[]) => columns.map((c) => n.column(c.name, rel.pivot.meta.name))
+
+/** The morph type guard of a polymorphic pivot (none for belongsToMany). */
+function morphGuard(rel: PivotRelation): ExprNode | undefined {
+  return rel.kind === 'belongsToMany' ? undefined : eq(rel.morphType, rel.pivot.meta.name, rel.morphValue)
+}
+
+/** The pivot rows of these parents: `pivot.pivotForeignKey IN (parents)` (and the owner's morph type). */
+function parentsIn(rel: PivotRelation, parents: readonly (readonly unknown[])[]): ExprNode {
+  return n.in(columnsOf(rel, rel.pivotForeignKey), tuples(rel.pivotForeignKey, parents))
 }
 
 function relatedIn(rel: PivotRelation, related: readonly (readonly unknown[])[]): ExprNode {
-  const table = rel.pivot.meta.name
-  return n.in(
-    rel.pivotRelatedKey.map((c) => n.column(c.name, table)),
-    related.map((values) => values.map((v, i) => valueFor(rel.pivotRelatedKey[i], v))),
-  )
+  return n.in(columnsOf(rel, rel.pivotRelatedKey), tuples(rel.pivotRelatedKey, related))
 }
 
-/** The parent's current links: related key string -> pivot row (every pivot column, by property). */
-export async function currentLinks(session: Session, rel: PivotRelation, parent: readonly unknown[], lock = false): Promise<Map<string, Record<string, unknown>>> {
+/** How many keys of `width` values fit in one statement, leaving room for `reserved` other values. */
+function perStatement(session: Session, width: number, reserved = 0): number {
+  return Math.max(1, Math.floor((session.core.capabilities.maxParameters - reserved - 1) / Math.max(1, width)))
+}
+
+/**
+ * The current links of these parents, read in one statement (per parameter-limit chunk):
+ * parent key string -> related key string -> pivot row (every pivot column, by property).
+ */
+export async function currentLinks(
+  session: Session,
+  rel: PivotRelation,
+  parents: readonly (readonly unknown[])[],
+  lock = false,
+): Promise<Map<string, Map<string, Record<string, unknown>>>> {
   const meta = rel.pivot.meta
-  const result = await session.run(
-    n.select({
-      from: n.table(meta.name),
-      columns: meta.columns.map((c) => n.column(c.name, meta.name)),
-      where: parentPredicate(rel, parent),
-      lock: lock ? 'update' : undefined,
-    }),
-  )
-  const rows = readRows<Record<string, unknown>>(result.rows, readPlan(session.core.dialect.codecs, meta.columns))
-  return new Map(rows.map((row) => [keyOf(rel.pivotRelatedKey.map((c) => row[c.prop]))!, row]))
+  const plan = readPlan(session.core.dialect.codecs, meta.columns)
+  const byParent = new Map<string, Map<string, Record<string, unknown>>>(parents.map((p) => [keyOf(p)!, new Map()]))
+  for (const part of chunk(parents, perStatement(session, rel.pivotForeignKey.length))) {
+    const result = await session.run(
+      n.select({
+        from: n.table(meta.name),
+        columns: meta.columns.map((c) => n.column(c.name, meta.name)),
+        where: andAll([parentsIn(rel, part), morphGuard(rel)]),
+        lock: lock ? 'update' : undefined,
+      }),
+    )
+    for (const row of readRows<Record<string, unknown>>(result.rows, plan)) {
+      const links = byParent.get(keyOf(rel.pivotForeignKey.map((c) => row[c.prop]))!)
+      links?.set(keyOf(rel.pivotRelatedKey.map((c) => row[c.prop]))!, row)
+    }
+  }
+  return byParent
 }
 
 /** The pivot columns that identify a link; an insert that meets an existing link does nothing. */
 function conflictColumns(rel: PivotRelation): ColumnMeta[] {
-  const cols = [...rel.pivotForeignKey, ...rel.pivotRelatedKey, ...(rel.kind === 'belongsToMany' ? [] : [rel.morphType])]
-  return cols
+  return [...rel.pivotForeignKey, ...rel.pivotRelatedKey, ...(rel.kind === 'belongsToMany' ? [] : [rel.morphType])]
 }
 
 /**
- * Inserts links with an insert-ignore (ON CONFLICT DO NOTHING; ON DUPLICATE KEY UPDATE of a key to itself on MySQL):
- * a link that exists already is left as it is, pivot values included (no error, no duplicate).
+ * Inserts links, of one parent or many, in one multi-row statement per parameter-limit chunk, with an
+ * insert-ignore (ON CONFLICT DO NOTHING; ON DUPLICATE KEY UPDATE of a key to itself on MySQL): a link that
+ * exists already is left as it is, pivot values included (no error, no duplicate).
  */
-export async function insertLinks(session: Session, rel: PivotRelation, parent: readonly unknown[], entries: readonly PivotEntry[]): Promise<void> {
-  if (entries.length === 0) return
+export async function insertLinks(session: Session, rel: PivotRelation, links: readonly PivotLink[]): Promise<void> {
+  if (links.length === 0) return
   const meta = rel.pivot.meta
   const extra = new Set<string>()
-  for (const e of entries) for (const prop of Object.keys(e.values)) extra.add(prop)
+  for (const link of links) for (const prop of Object.keys(link.values)) extra.add(prop)
   const extraColumns = [...extra].map((p) => columnOf(meta, p))
   const keyColumns = conflictColumns(rel)
   const columns = [...keyColumns, ...extraColumns.filter((c) => !keyColumns.includes(c))]
-  const rowValues = (e: PivotEntry) =>
+  const rowValues = (link: PivotLink) =>
     columns.map((c) => {
       const i = rel.pivotForeignKey.indexOf(c)
-      if (i >= 0) return valueFor(c, parent[i])
+      if (i >= 0) return valueFor(c, link.parent[i])
       const j = rel.pivotRelatedKey.indexOf(c)
-      if (j >= 0) return valueFor(c, e.related[j])
+      if (j >= 0) return valueFor(c, link.related[j])
       if (rel.kind !== 'belongsToMany' && c === rel.morphType) return valueFor(c, rel.morphValue)
-      const v = e.values[c.prop]
+      const v = link.values[c.prop]
       return valueFor(c, v === undefined ? defaultOf(c) : v)
     })
-  const size = Math.floor(session.core.capabilities.maxParameters / columns.length)
-  for (const part of chunk(entries, size)) {
+  for (const part of chunk(links, perStatement(session, columns.length))) {
     await session.run({
       kind: 'Insert',
       table: n.table(meta.name),
@@ -94,12 +118,39 @@ function defaultOf(column: ColumnMeta): unknown {
   return null
 }
 
-/** Deletes the parent's links to `related` (all of them when undefined). Returns how many went. */
-export async function deleteLinks(session: Session, rel: PivotRelation, parent: readonly unknown[], related?: readonly (readonly unknown[])[]): Promise<number> {
-  if (related && related.length === 0) return 0
-  const where = andAll([parentPredicate(rel, parent), related ? relatedIn(rel, related) : undefined])
-  const result = await session.run({ kind: 'Delete', table: n.table(rel.pivot.meta.name), where })
-  return result.affectedRows
+/**
+ * Deletes the links of these parents to `related` (all their links when undefined), one statement per
+ * parameter-limit chunk. Returns how many went.
+ */
+export async function deleteLinks(
+  session: Session,
+  rel: PivotRelation,
+  parents: readonly (readonly unknown[])[],
+  related?: readonly (readonly unknown[])[],
+): Promise<number> {
+  if (parents.length === 0 || (related && related.length === 0)) return 0
+  const relatedParts = related ? chunk(related, perStatement(session, rel.pivotRelatedKey.length) >> 1) : [undefined]
+  let total = 0
+  for (const relatedPart of relatedParts) {
+    const reserved = (relatedPart?.length ?? 0) * rel.pivotRelatedKey.length
+    for (const part of chunk(parents, perStatement(session, rel.pivotForeignKey.length, reserved))) {
+      const where = andAll([parentsIn(rel, part), relatedPart ? relatedIn(rel, relatedPart) : undefined, morphGuard(rel)])
+      total += (await session.run({ kind: 'Delete', table: n.table(rel.pivot.meta.name), where })).affectedRows
+    }
+  }
+  return total
+}
+
+/** Deletes exactly these links (each its own parent and related key), one statement per parameter-limit chunk. */
+export async function deletePairs(session: Session, rel: PivotRelation, links: readonly Omit<PivotLink, 'values'>[]): Promise<number> {
+  if (links.length === 0) return 0
+  const columns = [...rel.pivotForeignKey, ...rel.pivotRelatedKey]
+  let total = 0
+  for (const part of chunk(links, perStatement(session, columns.length))) {
+    const where = andAll([n.in(columnsOf(rel, columns), tuples(columns, part.map((l) => [...l.parent, ...l.related]))), morphGuard(rel)])
+    total += (await session.run({ kind: 'Delete', table: n.table(rel.pivot.meta.name), where })).affectedRows
+  }
+  return total
 }
 
 /** Updates the extra pivot columns of one link. Returns 1 or 0. */
@@ -112,7 +163,7 @@ export async function updateLink(session: Session, rel: PivotRelation, parent: r
       return { column: c.name, value: valueFor(c, v) }
     })
   if (set.length === 0) return 0
-  const where = n.and([parentPredicate(rel, parent), relatedIn(rel, [related])])
+  const where = andAll([parentsIn(rel, [parent]), relatedIn(rel, [related]), morphGuard(rel)])
   const result = await session.run({ kind: 'Update', table: n.table(meta.name), set, where })
   return result.affectedRows
 }

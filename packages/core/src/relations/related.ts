@@ -12,7 +12,7 @@ import { insertRows, updateByKey, updateWhere } from '../query/mutations.js'
 import type { InferInsert, Row, TableKey, TableOf } from '../query/types.js'
 import { columnOf, valueFor } from '../query/where.js'
 import { keyOf } from './eager-load.js'
-import { currentLinks, deleteLinks, insertLinks, updateLink, type PivotEntry, type PivotRelation } from './pivot-writes.js'
+import { currentLinks, deleteLinks, deletePairs, insertLinks, updateLink, type PivotEntry, type PivotLink, type PivotRelation } from './pivot-writes.js'
 import { QueryBuilder } from './query-builder.js'
 import { parentKeys, relatedScope, type RelatedOwner } from './related-scope.js'
 
@@ -43,7 +43,10 @@ const RETRIES = 3
  * rows given are updated in memory only once it has committed. Pivot writes lock the parent rows first,
  * in key order, so concurrent attach/sync/toggle/detach of one parent run one after another.
  */
-export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S, T>> extends QueryBuilder<S, T, R> {
+export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S, T>, B extends boolean = false> extends QueryBuilder<S, T, R> {
+  /** Type-level only: whether related() was given an array of rows (a batch: one argument per row). */
+  declare readonly $batch: B
+
   private get owner(): RelatedOwner {
     return this.ctx.owner as RelatedOwner
   }
@@ -111,7 +114,7 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
       return this.write(async (s) => {
         await this.lockParents(s, [parent])
         const [row] = await insertRows(this.targetCtx(s), [values as Values])
-        await insertLinks(s, this.pivotRelation, this.parentKeyOf(parent), [{ related: this.relatedKey(row), values: pivot ?? {} }])
+        await insertLinks(s, this.pivotRelation, [{ parent: this.parentKeyOf(parent), related: this.relatedKey(row), values: pivot ?? {} }])
         return row as Row<S, T>
       })
     }
@@ -366,7 +369,7 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     if (parents.length === 0 || entries.length === 0) return
     await this.write(async (s) => {
       await this.lockParents(s, parents)
-      for (const parent of parents) await insertLinks(s, this.pivotRelation, this.parentKeyOf(parent), entries)
+      await insertLinks(s, this.pivotRelation, parents.flatMap((parent) => this.linksFor(parent, entries)))
     })
   }
 
@@ -378,56 +381,83 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     if (parents.length === 0 || related?.length === 0) return 0
     return this.write(async (s) => {
       await this.lockParents(s, parents)
-      let total = 0
-      for (const parent of parents) total += await deleteLinks(s, this.pivotRelation, this.parentKeyOf(parent), related)
-      return total
+      return deleteLinks(s, this.pivotRelation, parents.map((p) => this.parentKeyOf(p)), related)
     })
   }
 
   /**
    * Makes the links exactly these (with these pivot values), in one transaction that locks the parent row,
    * so concurrent syncs of one parent end in one of the requested sets. `{ detaching: false }` only adds.
+   * On related() of several rows it takes one argument per row and resolves to one result per row, with
+   * the same statements as for one: the links of all the rows in one read, one delete, one insert.
    */
-  async sync(ids: Ids, options: { detaching?: boolean } = {}): Promise<SyncResult> {
+  sync(...args: B extends true ? Ids[] : [ids: Ids, options?: { detaching?: boolean }]): Promise<B extends true ? SyncResult[] : SyncResult>
+  async sync(...args: unknown[]): Promise<SyncResult | SyncResult[]> {
     this.expect(PIVOT, 'sync')
-    const parent = this.single('sync')
-    const entries = this.entries(ids)
-    return this.write(async (s) => {
-      await this.lockParents(s, [parent])
-      return this.syncOn(s, parent, entries, options.detaching !== false)
+    const { batch } = this.owner
+    if (batch) this.checkArity(args, 'sync')
+    const work: [Values, unknown][] = batch ? this.owner.parents.map((p, i) => [p, args[i]]) : [[this.single('sync'), args[0]]]
+    const detaching = batch || (args[1] as { detaching?: boolean } | undefined)?.detaching !== false
+    const entries = work.map(([parent, ids]) => [parent, this.entries(ids)] as [Values, PivotEntry[]])
+    if (entries.length === 0) return []
+    const results = await this.write(async (s) => {
+      await this.lockParents(s, entries.map(([parent]) => parent))
+      return this.syncAll(s, entries, detaching)
     })
+    return batch ? results : results[0]
   }
 
-  /** The links of one parent, read after its lock (a locking read inside a caller's transaction, whose snapshot may be older). */
-  private links(session: Session, parent: Values): Promise<Map<string, Values>> {
-    return currentLinks(session, this.pivotRelation, this.parentKeyOf(parent), this.ctx.session.inTransaction)
+  private linksFor(parent: Values, entries: readonly PivotEntry[]): PivotLink[] {
+    const key = this.parentKeyOf(parent)
+    return entries.map((e) => ({ parent: key, related: e.related, values: e.values }))
   }
 
-  private async syncOn(session: Session, parent: Values, entries: PivotEntry[], detaching: boolean): Promise<SyncResult> {
+  /** The links of these parents, read after their locks (a locking read inside a caller's transaction, whose snapshot may be older). */
+  private links(session: Session, parents: readonly Values[]): Promise<Map<string, Map<string, Values>>> {
+    return currentLinks(session, this.pivotRelation, parents.map((p) => this.parentKeyOf(p)), this.ctx.session.inTransaction)
+  }
+
+  /**
+   * Syncs the links of each parent to its entries: one read of every parent's links, one delete, one insert,
+   * and an update per link whose pivot values changed. A parent given twice ends with its last entries.
+   */
+  private async syncAll(session: Session, work: readonly [Values, PivotEntry[]][], detaching: boolean): Promise<SyncResult[]> {
     const rel = this.pivotRelation
-    const parentKey = this.parentKeyOf(parent)
-    const current = await this.links(session, parent)
-    const wanted = new Map(entries.map((e) => [keyOf(e.related)!, e]))
-    const result: SyncResult = { attached: [], detached: [], updated: [] }
-    const detach = detaching ? [...current.entries()].filter(([k]) => !wanted.has(k)) : []
-    if (detach.length) {
-      const related = detach.map(([, row]) => rel.pivotRelatedKey.map((c) => row[c.prop]))
-      await deleteLinks(session, rel, parentKey, related)
-      result.detached.push(...related.map(unwrap))
-    }
-    const attach = [...wanted.entries()].filter(([k]) => !current.has(k)).map(([, e]) => e)
-    await insertLinks(session, rel, parentKey, attach)
-    result.attached.push(...attach.map((e) => unwrap(e.related)))
-    for (const [k, e] of wanted) {
-      const row = current.get(k)
-      if (!row || Object.keys(e.values).length === 0) continue
-      const changed = Object.entries(e.values).some(([prop, v]) => !sameValue(row[prop], v))
-      if (changed) {
-        await updateLink(session, rel, parentKey, e.related, e.values)
-        result.updated.push(unwrap(e.related))
+    const last = new Map(work.map(([parent, entries]) => [keyOf(this.parentKeyOf(parent))!, { parent, entries }]))
+    const current = await this.links(session, [...last.values()].map((w) => w.parent))
+    const byParent = new Map<string, SyncResult>()
+    const detach: Omit<PivotLink, 'values'>[] = []
+    const attach: PivotLink[] = []
+    const update: PivotLink[] = []
+    for (const [key, { parent, entries }] of last) {
+      const parentKey = this.parentKeyOf(parent)
+      const now = current.get(key) ?? new Map<string, Values>()
+      const wanted = new Map(entries.map((e) => [keyOf(e.related)!, e]))
+      const result: SyncResult = { attached: [], detached: [], updated: [] }
+      if (detaching) {
+        for (const [k, row] of now) {
+          if (wanted.has(k)) continue
+          const related = rel.pivotRelatedKey.map((c) => row[c.prop])
+          detach.push({ parent: parentKey, related })
+          result.detached.push(unwrap(related))
+        }
       }
+      for (const [k, e] of wanted) {
+        const row = now.get(k)
+        if (!row) {
+          attach.push({ parent: parentKey, ...e })
+          result.attached.push(unwrap(e.related))
+        } else if (Object.entries(e.values).some(([prop, v]) => !sameValue(row[prop], v))) {
+          update.push({ parent: parentKey, ...e })
+          result.updated.push(unwrap(e.related))
+        }
+      }
+      byParent.set(key, result)
     }
-    return result
+    await deletePairs(session, rel, detach)
+    await insertLinks(session, rel, attach)
+    for (const link of update) await updateLink(session, rel, link.parent, link.related, link.values)
+    return work.map(([parent]) => byParent.get(keyOf(this.parentKeyOf(parent))!)!)
   }
 
   /** Attaches the missing ones and detaches the present ones. */
@@ -439,11 +469,11 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
       const rel = this.pivotRelation
       const parentKey = this.parentKeyOf(parent)
       await this.lockParents(s, [parent])
-      const current = await this.links(s, parent)
+      const current = (await this.links(s, [parent])).get(keyOf(parentKey)!)!
       const present = entries.filter((e) => current.has(keyOf(e.related)!))
       const missing = entries.filter((e) => !current.has(keyOf(e.related)!))
-      await deleteLinks(s, rel, parentKey, present.map((e) => e.related))
-      await insertLinks(s, rel, parentKey, missing)
+      await deleteLinks(s, rel, [parentKey], present.map((e) => e.related))
+      await insertLinks(s, rel, this.linksFor(parent, missing))
       return { attached: missing.map((e) => unwrap(e.related)), detached: present.map((e) => unwrap(e.related)) }
     })
   }
@@ -481,15 +511,28 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
 
   // ---- GORM's association mode: the same four verbs on every kind -----------------------------------
 
+  /** For a batch, argument i belongs to parent i: the count must match. Checked before anything runs. */
+  private checkArity(args: readonly unknown[], verb: string): void {
+    const { parents } = this.owner
+    if (args.length !== parents.length) {
+      throw new ValidationError(`${verb}() on related() of ${parents.length} rows takes ${parents.length} arguments (one per row), got ${args.length}.`)
+    }
+  }
+
   /** One list of rows per parent: for a batch, argument i belongs to parent i. Checked before anything runs. */
   private perParent(args: readonly unknown[], verb: string): [Values, unknown[]][] {
     const { parents, batch } = this.owner
     const list = (arg: unknown) => (Array.isArray(arg) ? arg : [arg]).filter((item) => item !== null && item !== undefined)
     if (!batch) return [[parents[0], args.flatMap(list)]]
-    if (args.length !== parents.length) {
-      throw new ValidationError(`${verb}() on related() of ${parents.length} rows takes ${parents.length} arguments (one per row), got ${args.length}.`)
-    }
+    this.checkArity(args, verb)
     return parents.map((p, i) => [p, list(args[i])])
+  }
+
+  /** The pivot entries of each parent's items; rows without their key are inserted first. */
+  private async pivotWork(session: Session, work: readonly [Values, unknown[]][], later: Later): Promise<[Values, PivotEntry[]][]> {
+    const out: [Values, PivotEntry[]][] = []
+    for (const [parent, items] of work) out.push([parent, await this.pivotEntries(session, items, later)])
+    return out
   }
 
   /** Links these rows (inserting new ones); for a to-one relation it replaces the current one. */
@@ -498,10 +541,13 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     if (work.length === 0) return
     const { kind, many } = this.owner.relation
     await this.write(async (s, later) => {
-      if (PIVOT.has(kind)) await this.lockParents(s, work.map(([parent]) => parent))
+      if (PIVOT.has(kind)) {
+        await this.lockParents(s, work.map(([parent]) => parent))
+        const entries = await this.pivotWork(s, work, later)
+        return insertLinks(s, this.pivotRelation, entries.flatMap(([parent, list]) => this.linksFor(parent, list)))
+      }
       for (const [parent, items] of work) {
         if (OWNER.has(kind)) await this.linkOwner(s, parent, items[items.length - 1], later)
-        else if (PIVOT.has(kind)) await insertLinks(s, this.pivotRelation, this.parentKeyOf(parent), await this.pivotEntries(s, items, later))
         else {
           const list = many ? items : items.slice(-1)
           if (!many) await this.unlinkHas(s, parent, list.map((i) => this.asRow(i)).filter((r) => hasKey(this.ctx.meta.primaryKey, r)), undefined)
@@ -517,10 +563,13 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     if (work.length === 0) return
     const { kind, many } = this.owner.relation
     await this.write(async (s, later) => {
-      if (PIVOT.has(kind)) await this.lockParents(s, work.map(([parent]) => parent))
+      if (PIVOT.has(kind)) {
+        await this.lockParents(s, work.map(([parent]) => parent))
+        await this.syncAll(s, await this.pivotWork(s, work, later), true)
+        return
+      }
       for (const [parent, items] of work) {
         if (OWNER.has(kind)) await this.linkOwner(s, parent, items.length ? items[items.length - 1] : null, later)
-        else if (PIVOT.has(kind)) await this.syncOn(s, parent, await this.pivotEntries(s, items, later), true)
         else {
           const saved = await this.saveFor(s, parent, many ? items : items.slice(-1), false, later)
           await this.unlinkHas(s, parent, saved, undefined)
@@ -534,13 +583,19 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     const work = this.perParent(args, 'remove').filter(([, items]) => items.length > 0)
     if (work.length === 0) return
     const kind = this.owner.relation.kind
+    if (PIVOT.has(kind)) {
+      const links = work.flatMap(([parent, items]) => this.linksFor(parent, this.entries(items)))
+      await this.write(async (s) => {
+        await this.lockParents(s, work.map(([parent]) => parent))
+        await deletePairs(s, this.pivotRelation, links)
+      })
+      return
+    }
     await this.write(async (s, later) => {
-      if (PIVOT.has(kind)) await this.lockParents(s, work.map(([parent]) => parent))
       for (const [parent, items] of work) {
         if (OWNER.has(kind)) {
           if (this.pointsAt(parent, items)) await this.pointParent(s, parent, null, undefined, later)
-        } else if (PIVOT.has(kind)) await deleteLinks(s, this.pivotRelation, this.parentKeyOf(parent), this.entries(items).map((e) => e.related))
-        else await this.unlinkHas(s, parent, undefined, items.map((i) => this.asRow(i)))
+        } else await this.unlinkHas(s, parent, undefined, items.map((i) => this.asRow(i)))
       }
     })
   }
@@ -551,10 +606,13 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     if (parents.length === 0) return
     const kind = this.owner.relation.kind
     await this.write(async (s, later) => {
-      if (PIVOT.has(kind)) await this.lockParents(s, parents)
+      if (PIVOT.has(kind)) {
+        await this.lockParents(s, parents)
+        await deleteLinks(s, this.pivotRelation, parents.map((p) => this.parentKeyOf(p)))
+        return
+      }
       for (const parent of parents) {
         if (OWNER.has(kind)) await this.pointParent(s, parent, null, undefined, later)
-        else if (PIVOT.has(kind)) await deleteLinks(s, this.pivotRelation, this.parentKeyOf(parent))
         else await this.unlinkHas(s, parent, undefined, undefined)
       }
     })

@@ -1,4 +1,4 @@
-import { createDb, sql, ValidationError, type Db, type LogEvent } from '@orm/core'
+import { createDb, sql, ValidationError, type Db, type LogEvent, type SyncResult } from '@orm/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { requireCapabilities } from '../capabilities.js'
 import type { ConformanceOptions } from '../context.js'
@@ -418,7 +418,31 @@ export function associationSuite(options: ConformanceOptions) {
         expect(await taggables()).toEqual([])
       })
 
-      it('errors: pivot verbs on other kinds, several parents for sync', async () => {
+      it('batch sync: one argument and one result per parent; one read, one delete, one insert for all of them', async () => {
+        const { alpha, beta, gamma, delta, go, ts, sqlTag } = t.ids
+        let results: SyncResult[] = []
+        const statements = await sent(async () => {
+          results = await t.db.posts.related([alpha, beta, gamma, delta], 'tags').sync([ts.id, sqlTag.id], { [sqlTag.id]: { position: 5 } }, [go.id], [])
+        })
+        expect(results.slice(0, 3)).toEqual([
+          { attached: [sqlTag.id], detached: [go.id], updated: [] },
+          { attached: [], detached: [], updated: [sqlTag.id] },
+          { attached: [go.id], detached: [], updated: [] },
+        ])
+        expect(results[3]).toMatchObject({ attached: [], updated: [] })
+        expect(sorted(results[3].detached)).toEqual(sorted([go.id, ts.id, sqlTag.id]))
+        expect(await links(alpha)).toEqual([[ts.id, 1], [sqlTag.id, 0]])
+        expect(await links(beta)).toEqual([[sqlTag.id, 5]])
+        expect(await links(gamma)).toEqual([[go.id, 0]])
+        expect(await links(delta)).toEqual([])
+        const count = (re: RegExp) => statements.filter((s) => re.test(s)).length
+        expect(count(/^\s*select\b[\s\S]*rk_post_tags/i)).toBe(1)
+        expect(count(/^\s*delete\b/i)).toBe(1)
+        expect(count(/^\s*insert\b/i)).toBe(1)
+        expect(count(/^\s*update\b/i)).toBe(1)
+      })
+
+      it('errors: pivot verbs on other kinds, a batch sync with one argument for two parents', async () => {
         const { ann, alpha, beta, go } = t.ids
         await expect(t.db.users.related(ann, 'posts').attach([alpha.id])).rejects.toBeInstanceOf(ValidationError)
         await expect(t.db.posts.related([alpha, beta], 'tags').sync([go.id])).rejects.toBeInstanceOf(ValidationError)
