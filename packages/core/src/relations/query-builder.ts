@@ -60,6 +60,12 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
 
   private make = (ctx: QueryContext): any => new QueryBuilder(ctx)
 
+  /** A where group's builder knows the aggregates added so far, so their names work inside the group too. */
+  protected override fresh(state: QueryState): this {
+    const { aggregates } = this.rel
+    return super.fresh(aggregates.length ? { ...state, extra: { ...NONE, aggregates } } : state)
+  }
+
   // ---- eager loading ----------------------------------------------------------------------------
 
   /** Loads relations with the rows: names, dot paths, '*', or one path with a constraint callback. */

@@ -64,6 +64,16 @@ export function relationFilterSuite(options: ConformanceOptions) {
       expect(tagged).toEqual(['Alpha', 'Beta', 'Gamma', 'Delta'])
     })
 
+    it('an aggregate name works inside where groups, whereNot and orWhere groups', async () => {
+      // Found by the differential suite: a group's builder did not know the aggregates (UnknownColumnError).
+      const counted = () => users().withCount('posts')
+      expect(await names(counted().where((q) => q.where('postsCount', '>=', 1).where('name', '!=', 'Ann')))).toEqual(['Bob'])
+      expect(await names(counted().whereNot((q) => q.where('postsCount', '>', 1)))).toEqual(['Bob', 'Cid'])
+      expect(await names(counted().where('name', 'Cid').orWhere((q) => q.where('postsCount', '=', 3)))).toEqual(['Ann', 'Cid'])
+      const published = users().withCount('posts', (q) => q.where('published', true), { as: 'publishedPostsCount' })
+      expect(await names(published.where((q) => q.where((g) => g.where('publishedPostsCount', 2))))).toEqual(['Ann'])
+    })
+
     it('withExists, withSum, withAvg, withMin, withMax', async () => {
       const rows = await users().withExists('posts').withSum('posts', 'views').withAvg('posts', 'views').withMin('posts', 'views').withMax('posts', 'createdAt').get()
       expect(rows.map((u) => [u.postsExists, u.postsSumViews, u.postsMinViews])).toEqual([[true, 16, 1], [true, 7, 7], [false, null, null]])
