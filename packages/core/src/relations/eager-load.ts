@@ -1,4 +1,5 @@
 import { andAll, n, type ExprNode, type JoinNode, type SelectNode } from '../sql/ast.js'
+import type { AnySchema } from '../schema/define-schema.js'
 import type { ColumnMeta } from '../schema/table.js'
 import { chunk } from '../query/chunk.js'
 import type { QueryContext } from '../query/context.js'
@@ -94,6 +95,18 @@ async function loadRelation(ctx: QueryContext, parents: readonly Values[], name:
   }
 }
 
+/** The columns of `tableKey` the loader matches the relations of `tree` on (keys, and a morphTo's type column). */
+export function matchKeys(schema: AnySchema, tableKey: string, tree: EagerTree): Set<ColumnMeta> {
+  const keys = new Set<ColumnMeta>()
+  for (const name of tree.keys()) {
+    for (const link of linksOf(schema, relationOf(schema, tableKey, name))) {
+      link.parentKey.forEach((c) => keys.add(c))
+      if (link.parentType) keys.add(link.parentType.column)
+    }
+  }
+  return keys
+}
+
 function mergeTrees(a: EagerTree, b: EagerTree): EagerTree {
   if (b.size === 0) return a
   if (a.size === 0) return b
@@ -119,12 +132,7 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
   // The columns asked for, plus every key a match or a nested load needs.
   const needed = new Set<ColumnMeta>(parts.columns)
   for (const c of link.targetMeta.primaryKey.map((p) => link.targetMeta.byProp.get(p)!)) needed.add(c)
-  for (const child of mergeTrees(node.children, parts.tree).keys()) {
-    for (const childLink of linksOf(ctx.schema, relationOf(ctx.schema, link.target, child))) {
-      childLink.parentKey.forEach((c) => needed.add(c))
-      if (childLink.parentType) needed.add(childLink.parentType.column)
-    }
-  }
+  for (const c of matchKeys(ctx.schema, link.target, mergeTrees(node.children, parts.tree))) needed.add(c)
   const columns = link.targetMeta.columns.filter((c) => needed.has(c))
   const match = link.match(alias)
   const pivotColumns = link.pivot?.columns ?? []

@@ -9,7 +9,7 @@ import { checkDirection, checkOperator, columnOf, comparison } from '../query/wh
 import type { ColumnName, Row, TableKey, TableOf } from '../query/types.js'
 import { aggregateOf, type Aggregate, type AggregateFn } from './aggregates.js'
 import { addPath, type EagerTree } from './eager-tree.js'
-import { checkTree, loadTree } from './eager-load.js'
+import { checkTree, loadTree, matchKeys } from './eager-load.js'
 import { relationExists } from './filters.js'
 import { linksOf, relationOf, type RelationLink } from './links.js'
 import type { AggregatableName, FilterPath, JoinableName, PathTarget, RelationPath, RelationTarget, WithLoaded } from './types.js'
@@ -64,6 +64,25 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   protected override fresh(state: QueryState): this {
     const { aggregates } = this.rel
     return super.fresh(aggregates.length ? { ...state, extra: { ...NONE, aggregates } } : state)
+  }
+
+  /** Keys the eager loader matches on that select() left out: read with the rows, and dropped after loading. */
+  private eagerKeys(): ColumnMeta[] {
+    const { select } = this.state
+    if (!select || this.rel.eager.size === 0) return []
+    return [...matchKeys(this.ctx.schema, this.ctx.tableKey, this.rel.eager)].filter((c) => !select.includes(c))
+  }
+
+  protected override selectedColumns(): readonly ColumnMeta[] {
+    const keys = this.eagerKeys()
+    return keys.length ? [...super.selectedColumns(), ...keys] : super.selectedColumns()
+  }
+
+  override async get() {
+    const rows = await super.get()
+    const keys = this.eagerKeys()
+    if (keys.length) for (const row of rows) for (const c of keys) delete (row as Record<string, unknown>)[c.prop]
+    return rows
   }
 
   // ---- eager loading ----------------------------------------------------------------------------

@@ -78,6 +78,23 @@ export function eagerLoadingSuite(options: ConformanceOptions) {
       expect(nested[0].posts[0].comments).toHaveLength(3)
     })
 
+    it('select() on the parent query: relations still load, and the keys read for them are dropped', async () => {
+      // Found by the differential suite: without the key in select(), every relation loaded as [] or null.
+      const rows = await users().select('name').with('posts').get()
+      expect(rows.map((u) => [Object.keys(u).sort(), titles(u.posts)])).toEqual([
+        [['name', 'posts'], ['Alpha', 'Beta', 'Gamma']],
+        [['name', 'posts'], ['Delta']],
+        [['name', 'posts'], []],
+      ])
+      const posts = await t.db.posts.query().select('title').with('author', 'tags').orderBy('id').get()
+      expect(posts.map((p) => [Object.keys(p).sort(), p.author?.name, p.tags.length])).toEqual([
+        [['author', 'tags', 'title'], 'Ann', 2],
+        [['author', 'tags', 'title'], 'Ann', 1],
+        [['author', 'tags', 'title'], 'Ann', 0],
+        [['author', 'tags', 'title'], 'Bob', 3],
+      ])
+    })
+
     it('aggregates and joins inside a constraint load with the related rows', async () => {
       const rows = await users().with('posts', (q) => q.withCount('comments').join('author').orderBy('id')).get()
       expect(rows[0].posts.map((p) => [p.title, p.commentsCount, p.author?.name])).toEqual([['Alpha', 3, 'Ann'], ['Beta', 1, 'Ann'], ['Gamma', 0, 'Ann']])
