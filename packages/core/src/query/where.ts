@@ -19,7 +19,7 @@ export function columnOf(meta: TableMeta, prop: unknown): ColumnMeta {
 }
 
 export function columnNode(scope: TableScope, column: ColumnMeta): ExprNode {
-  return n.column(column.name, scope.alias)
+  return n.column(column.name, scope.alias, column.kind)
 }
 
 /** A value for a column: a sql`` fragment embeds, anything else is a parameter encoded by the column's codec. */

@@ -2,6 +2,7 @@ import { ValidationError } from '../errors.js'
 import { toBoolean, toSafeNumber, type Codecs } from '../driver/codecs.js'
 import type { QueryContext } from '../query/context.js'
 import { decoderOf } from '../query/row-reader.js'
+import type { ColumnMeta } from '../schema/table.js'
 import { columnOf } from '../query/where.js'
 import { n, type ExprNode } from '../sql/ast.js'
 import { correlated, type MakeQuery } from './filters.js'
@@ -14,6 +15,8 @@ export interface Aggregate {
   readonly alias: string
   readonly expr: ExprNode
   readonly decode: (value: unknown) => unknown
+  /** sum/min/max: the column the value is typed like when a where compares it (nullable: no row gives NULL). */
+  readonly operand?: ColumnMeta
 }
 
 const SUFFIX: Record<AggregateFn, string> = { count: 'Count', exists: 'Exists', sum: 'Sum', avg: 'Avg', min: 'Min', max: 'Max' }
@@ -42,13 +45,14 @@ export function aggregateOf(
   const body = correlated(outer, link, makeQuery, constrain, (a) => {
     if (fn === 'count') return [n.fn('count', [n.star()])]
     if (fn === 'exists') return [n.raw(['1'])]
-    const column = n.column(target!.name, a)
+    const column = n.column(target!.name, a, target!.kind)
     // AVG of integers is a DECIMAL cut to 4 places on MySQL; SUM * 1e0 / COUNT is a double everywhere.
     if (fn === 'avg' && target!.kind !== 'decimal') return [n.raw(['SUM(', ') * 1e0 / COUNT(', ')'], [column, column])]
     return [n.fn(fn, [column])]
   })
   const expr = fn === 'exists' ? n.exists(body) : n.subquery(body)
-  return { alias, expr, decode: decoder(codecs, fn, target) }
+  const operand = target && (fn === 'sum' || fn === 'min' || fn === 'max') ? { ...target, config: { ...target.config, nullable: true } } : undefined
+  return { alias, expr, decode: decoder(codecs, fn, target), operand }
 }
 
 function decoder(codecs: Codecs, fn: AggregateFn, target: ReturnType<typeof columnOf> | undefined): (v: unknown) => unknown {
@@ -58,6 +62,7 @@ function decoder(codecs: Codecs, fn: AggregateFn, target: ReturnType<typeof colu
     const decode = decoderOf(codecs, target)
     return decode ?? ((v) => v)
   }
-  if (target?.kind === 'decimal') return (v) => String(v)
+  // A decimal sum keeps the column's scale (SQLite adds its text decimals as floats: '0.30', not 0.30000000000000004).
+  if (target?.kind === 'decimal') return fn === 'sum' ? (decoderOf(codecs, target) ?? String) : (v) => String(v)
   return (v) => Number(v)
 }

@@ -163,7 +163,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     const pivot = this.ctx.pivot
     if (!pivot) throw new ValidationError(`wherePivot/orderByPivot only work inside a query over a pivot relation (${this.ctx.meta.name} is not one here).`)
     const column = columnOf(pivot.meta, prop)
-    return { expr: n.column(column.name, pivot.alias), column }
+    return { expr: n.column(column.name, pivot.alias, column.kind), column }
   }
 
   wherePivot(column: string, opOrValue: unknown, value?: unknown): this {
@@ -244,7 +244,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
 
   protected override operand(prop: unknown): { expr: ExprNode; column?: ColumnMeta } {
     const agg = this.rel.aggregates.find((a) => a.alias === prop)
-    if (agg) return { expr: agg.expr }
+    if (agg) return { expr: agg.expr, column: agg.operand }
     return super.operand(prop)
   }
 

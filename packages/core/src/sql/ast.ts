@@ -17,6 +17,8 @@ export interface ColumnNode {
   /** The table name or alias that qualifies the column; omitted for an unqualified name. */
   readonly table?: string
   readonly column: string
+  /** The column's kind, where a comparison or an order may depend on it (see SqlCompiler.comparable). */
+  readonly type?: ColumnKind
 }
 /** A value that is always sent as a bound parameter, encoded by the codec of `type` when known. */
 export interface ValueNode {
@@ -186,7 +188,8 @@ export type NodeKind = AnyNode['kind']
 
 /** Small constructors so builders read as sentences. Every node is frozen. */
 export const n = {
-  column: (column: string, table?: string): ColumnNode => Object.freeze({ kind: 'Column', column, table }),
+  column: (column: string, table?: string, type?: ColumnKind): ColumnNode =>
+    Object.freeze(type === undefined ? { kind: 'Column', column, table } : { kind: 'Column', column, table, type }),
   value: (value: unknown, type?: ColumnKind): ValueNode => Object.freeze({ kind: 'Value', value, type }),
   integer: (value: number): IntegerNode => Object.freeze({ kind: 'Integer', value }),
   raw: (parts: readonly string[], values: readonly ExprNode[] = []): RawNode =>

@@ -68,7 +68,17 @@ export class SqlCompiler {
   }
 
   orderItem(w: SqlWriter, node: OrderNode): void {
-    w.visit(node.expr).write(node.direction === 'desc' ? ' DESC' : ' ASC')
+    this.comparable(w, node.expr)
+    w.write(node.direction === 'desc' ? ' DESC' : ' ASC')
+  }
+
+  /**
+   * Writes an operand of a comparison (=, <, BETWEEN, IN, ...), an ORDER BY item or a MIN/MAX argument. A
+   * dialect that stores a kind in a form that does not compare like its values converts it here (SQLite keeps
+   * decimals as text, and compares them as numbers); `node.type` is the column's or the bound value's kind.
+   */
+  comparable(w: SqlWriter, node: ExprNode): void {
+    w.visit(node)
   }
 
   upsert(w: SqlWriter, node: InsertNode, conflict: OnConflictNode): void {
@@ -146,6 +156,13 @@ export class SqlWriter {
     return this
   }
 
+  /** An operand whose value is compared: the compiler may convert it (SqlCompiler.comparable). */
+  private compared(node: ExprNode): this {
+    if (node.kind === 'And' || node.kind === 'Or') return this.nested(node)
+    this.compiler.comparable(this, node)
+    return this
+  }
+
   private makeVisitors(): Visitors {
     const c = this.compiler
     return {
@@ -165,7 +182,11 @@ export class SqlWriter {
       Raw: (node) => this.raw(node),
       Binary: (node) => {
         const arithmetic = node.op === '+' || node.op === '-' || node.op === '*' || node.op === '/'
-        this.nested(node.left).write(` ${arithmetic ? node.op : node.op.toUpperCase()} `).nested(node.right)
+        if (arithmetic || node.op === 'like' || node.op === 'not like') {
+          this.nested(node.left).write(` ${arithmetic ? node.op : node.op.toUpperCase()} `).nested(node.right)
+        } else {
+          this.compared(node.left).write(` ${node.op} `).compared(node.right)
+        }
       },
       And: (node) => this.junction(node.items, ' AND ', true),
       Or: (node) => this.junction(node.items, ' OR ', false),
@@ -176,13 +197,13 @@ export class SqlWriter {
           this.visit({ kind: 'Constant', value: node.negate })
           return
         }
-        if (node.left.length === 1) this.visit(node.left[0])
-        else this.write('(').list(node.left, (e) => this.visit(e)).write(')')
+        if (node.left.length === 1) this.compared(node.left[0])
+        else this.write('(').list(node.left, (e) => this.compared(e)).write(')')
         this.write(node.negate ? ' NOT IN (' : ' IN (')
         if (Array.isArray(values)) {
           this.list(values as readonly (readonly ExprNode[])[], (row) => {
-            if (row.length === 1) this.visit(row[0])
-            else this.write('(').list(row, (e) => this.visit(e)).write(')')
+            if (row.length === 1) this.compared(row[0])
+            else this.write('(').list(row, (e) => this.compared(e)).write(')')
           })
         } else {
           this.visit(values as SelectNode)
@@ -191,14 +212,15 @@ export class SqlWriter {
       },
       IsNull: (node) => this.nested(node.expr).write(node.negate ? ' IS NOT NULL' : ' IS NULL'),
       Between: (node) => {
-        this.nested(node.expr).write(node.negate ? ' NOT BETWEEN ' : ' BETWEEN ')
-        this.nested(node.low).write(' AND ').nested(node.high)
+        this.compared(node.expr).write(node.negate ? ' NOT BETWEEN ' : ' BETWEEN ')
+        this.compared(node.low).write(' AND ').compared(node.high)
       },
       Exists: (node) => this.write(node.negate ? 'NOT EXISTS (' : 'EXISTS (').visit(node.query).write(')'),
       Function: (node) => {
         this.write(node.name.toUpperCase()).write('(')
         if (node.distinct) this.write('DISTINCT ')
-        this.list(node.args, (a) => this.visit(a)).write(')')
+        const ordered = node.name === 'min' || node.name === 'max'
+        this.list(node.args, (a) => (ordered ? this.compared(a) : this.visit(a))).write(')')
       },
       Star: (node) => {
         if (node.table) this.id(node.table).write('.')

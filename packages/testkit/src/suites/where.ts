@@ -63,6 +63,27 @@ export function whereSuite(options: ConformanceOptions) {
       expect(await names(q.whereNull('age').orWhereNull('managerId'))).toEqual(['Ann', 'Cid', 'Dee'])
     })
 
+    it('decimals compare, order and aggregate as numbers, however they were written', async () => {
+      // Found by the differential suite: SQLite keeps decimals as text, and compared them as text ('10.00' < '9.99').
+      const { ann, bob } = await seed(t.db)
+      await t.db.posts.insert([
+        { authorId: bob.id, title: 'Ten', rating: '10' },
+        { authorId: bob.id, title: 'Nine', rating: '9.99' },
+        { authorId: ann.id, title: 'Minus', rating: '-2.5' },
+      ])
+      const titles = (q: { pluck(c: 'title'): Promise<string[]> }) => q.pluck('title')
+      const q = t.db.posts.query().orderBy('title')
+      expect(await titles(q.where('rating', '>', '9.5'))).toEqual(['Nine', 'Ten'])
+      expect(await titles(q.where('rating', '10.00'))).toEqual(['Ten'])
+      expect(await titles(q.whereBetween('rating', ['4', '9.99']))).toEqual(['Alpha', 'Nine'])
+      expect(await titles(q.whereIn('rating', ['-2.50', '4.5']))).toEqual(['Alpha', 'Minus'])
+      expect(await t.db.posts.query().whereNotNull('rating').orderBy('rating', 'desc').pluck('title')).toEqual(['Ten', 'Nine', 'Alpha', 'Minus'])
+      const rows = await t.db.users.query()
+        .withMax('posts', 'rating').withMin('posts', 'rating').withSum('posts', 'rating')
+        .where('postsMaxRating', '>', '5').orderBy('name').get()
+      expect(rows.map((u) => [u.name, u.postsMaxRating, u.postsMinRating, u.postsSumRating])).toEqual([['Bob', '10.00', '9.99', '19.99']])
+    })
+
     it('whereRaw binds its values; a placeholder count that differs is a ValidationError', async () => {
       await seed(t.db)
       const q = t.db.users.query().orderBy('name')
