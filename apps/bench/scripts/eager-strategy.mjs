@@ -15,7 +15,7 @@ async function run(name, keyed, json, rounds = 300) {
   }
   console.log(`${name}: keyed ${(median(k) * 1000).toFixed(0)} µs, json ${(median(j) * 1000).toFixed(0)} µs, json/keyed ${(median(j) / median(k)).toFixed(2)}`)
 }
-const group = (users, posts) => { const by = new Map(); for (const p of posts) { const l = by.get(p.author_id); l ? l.push(p) : by.set(p.author_id, [p]) } for (const u of users) u.posts = (by.get(u.id) ?? []).map((p) => ({ ...p, created_at: new Date(p.created_at) })); return users }
+const group = (users, posts) => { const by = new Map(); for (const p of posts) { const l = by.get(p.author_id); if (l) l.push(p); else by.set(p.author_id, [p]) } for (const u of users) u.posts = (by.get(u.id) ?? []).map((p) => ({ ...p, created_at: new Date(p.created_at) })); return users }
 const fix = (users) => { for (const u of users) u.posts = (typeof u.posts === 'string' ? JSON.parse(u.posts) : u.posts).map((p) => ({ ...p, created_at: new Date(p.created_at) })); return users }
 
 // --- pg

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import { compileOverhead } from './compile.js'
+import { compileOverhead, compileWithRelation } from './compile.js'
 import { seed } from './dataset.js'
 import { difference } from './normalize.js'
 import type { RawClient } from './raw/types.js'
@@ -10,7 +10,7 @@ import { measure } from './timer.js'
 import { INSERT_BATCH, workloads as plainWorkloads, type BenchContext, type Workload } from './workloads.js'
 import { relWorkloads } from './rel-workloads.js'
 import type { Peer, PeerOp } from './peers/types.js'
-import { PEERS } from './targets.js'
+import { PEERS, PEER_TITLES } from './targets.js'
 import type { PeerResult } from './report.js'
 
 const allWorkloads: readonly Workload[] = [...plainWorkloads, ...relWorkloads]
@@ -35,7 +35,7 @@ SQLite (in-memory) always runs; PostgreSQL and MySQL / MariaDB run when ORM_TEST
 --quick  a short run (about a tenth of the measuring time) for checking that everything works
 --only   a comma-separated subset of sqlite, pg, mysql
 --workloads  a comma-separated subset of B1-B5, W1-W9
---peers  a comma-separated subset of the peers (kysely, drizzle), or none; all by default`)
+--peers  a comma-separated subset of the peers (kysely, drizzle, typeorm, sequelize), or none; all by default`)
   process.exit(0)
 }
 
@@ -62,28 +62,36 @@ async function verify(target: Target, raw: RawClient, ctx: BenchContext, w: Work
 
 /** Times one peer on one workload against raw, interleaved, after checking its result against raw's. */
 async function runPeer(peer: Peer, op: PeerOp, ctx: BenchContext, w: Workload, rawResult: unknown): Promise<PeerResult> {
-  await w.between?.(ctx)
+  // the untimed reset runs on the bench's database and, for a peer with its own copy (Sequelize on SQLite), on that too
+  const own = peer.sql
+  const between = w.between && (async () => {
+    await w.between?.(ctx)
+    if (own) await w.between?.({ ...ctx, sql: own })
+  })
+  await between?.()
   const before = peer.statements
+  const beforeTx = peer.transactionControl ?? 0
   let value: unknown
   try {
     value = await op(ctx.data, 0)
   } catch (error) {
     // a query the peer cannot run on this database (Drizzle's to-one relational queries on MariaDB): reported, not timed
-    await w.between?.(ctx)
+    await between?.()
     const message = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
     return { name: peer.name, us: NaN, rawUs: NaN, ratio: NaN, ratioLow: NaN, ratioHigh: NaN, statements: 0, failed: message.slice(0, 200) }
   }
   const result = w.normalize(value, peer.keys === 'prop' ? 'peer' : 'raw')
   const statements = peer.statements - before
-  await w.between?.(ctx)
+  const transactionControl = (peer.transactionControl ?? 0) - beforeTx
+  await between?.()
   const mismatch = difference(rawResult, result)
   const m = await measure({
     raw: (i) => w.raw(ctx, i),
     orm: (i) => op(ctx.data, i),
-    between: w.between && (() => w.between?.(ctx)),
+    between,
     ...settingsFor(w),
   })
-  return { name: peer.name, us: m.ormUs, rawUs: m.rawUs, ratio: m.ratio, ratioLow: m.ratioLow, ratioHigh: m.ratioHigh, statements, mismatch }
+  return { name: peer.name, us: m.ormUs, rawUs: m.rawUs, ratio: m.ratio, ratioLow: m.ratioLow, ratioHigh: m.ratioHigh, statements, transactionControl, mismatch }
 }
 
 async function runTarget(target: Target): Promise<DialectResult> {
@@ -104,7 +112,18 @@ async function runTarget(target: Target): Promise<DialectResult> {
   const peerNames = args.peers === undefined ? PEERS : args.peers === 'none' ? [] : args.peers.split(',').map((s) => s.trim().toLowerCase())
   const badPeer = peerNames.filter((n) => !PEERS.includes(n))
   if (badPeer.length) throw new Error(`--peers: no peer ${badPeer.join(', ')} (there are ${PEERS.join(', ')}, or none)`)
-  const peers = peerNames.map((n) => target.makePeer(n))
+  const peers: Peer[] = []
+  const unavailable: { name: string; reason: string }[] = []
+  for (const name of peerNames) {
+    try {
+      peers.push(await target.makePeer(name))
+    } catch (error) {
+      // a peer whose driver does not load here (sqlite3 not built): said in the report, the run goes on
+      const reason = (error as Error).message.split('\n')[0].slice(0, 200)
+      console.error(`  peer ${name}: not run: ${reason}`)
+      unavailable.push({ name: PEER_TITLES[name] ?? name, reason })
+    }
+  }
   const results: WorkloadResult[] = []
   for (const w of workloads) {
     const { rawResult, ...checked } = await verify(target, raw, ctx, w)
@@ -128,7 +147,8 @@ async function runTarget(target: Target): Promise<DialectResult> {
   }
   for (const peer of peers) await peer.close()
   const compile = compileOverhead(target.db, settings.compileIterations)
-  return { title: target.title, server, driver: raw.driver, seedMs, workloads: results, compile }
+  const compileWith = await compileWithRelation(target.makeDialect, settings.compileIterations)
+  return { title: target.title, server, driver: raw.driver, seedMs, workloads: results, compile, compileWith, unavailable }
 }
 
 async function main(): Promise<number> {

@@ -89,7 +89,7 @@ export function graphInput(data: Dataset, op: number) {
 }
 type Graph = ReturnType<typeof graphInput>
 
-const graphShape = (g: unknown, source: Source): unknown => {
+const graphShape = (g: unknown): unknown => {
   const r = g as Record<string, any>
   const emailOk = typeof r?.email === 'string' && r.email.startsWith('graph')
   const idOk = (v: unknown) => Number.isSafeInteger(Number(v)) && Number(v) > 0
@@ -317,7 +317,7 @@ export const relWorkloads: readonly RelWorkload[] = [
       })
     },
     orm: (db, ctx, op) => db.users.create(graphInput(ctx.data, op)),
-    normalize: (r, source) => graphShape(r, source),
+    normalize: (r) => graphShape(r),
     check: (g) => ((g as any).ids ? undefined : 'expected every row of the graph to have an id'),
     between: (ctx) => ctx.sql.all('DELETE FROM bench_users WHERE id > ?', [ctx.data.maxUserId]),
   },

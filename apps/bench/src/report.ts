@@ -1,5 +1,5 @@
 import os from 'node:os'
-import type { CompileOverhead } from './compile.js'
+import type { CompileOverhead, RelationCompileOverhead } from './compile.js'
 
 export interface PeerResult {
   readonly name: string
@@ -10,6 +10,8 @@ export interface PeerResult {
   readonly ratioLow: number
   readonly ratioHigh: number
   readonly statements: number
+  /** BEGIN / COMMIT / savepoints, where the peer's log shows them and they are counted apart. */
+  readonly transactionControl?: number
   readonly mismatch?: string
   /** The peer's query failed on this database (so it was not timed). */
   readonly failed?: string
@@ -42,6 +44,9 @@ export interface DialectResult {
   readonly seedMs: number
   readonly workloads: readonly WorkloadResult[]
   readonly compile: CompileOverhead
+  readonly compileWith?: RelationCompileOverhead
+  /** Peers that could not run on this database, and why. */
+  readonly unavailable?: readonly { name: string; reason: string }[]
 }
 
 /** Ratios above this are called out (and explained in docs/benchmarks.md). */
@@ -71,7 +76,8 @@ export function formatDialect(result: DialectResult): string {
       `| ${w.id} ${w.title} | ${us(w.rawUs)} | ${us(w.ormUs)} | ${ratioText} | ${w.rawStatements} | ${orm} | ${w.rounds} × ${w.batch} | ${w.mismatch ? `MISMATCH: ${w.mismatch.replace(/\|/g, '\\|')}` : 'equal'} |`,
     )
   }
-  const names = [...new Set(result.workloads.flatMap((w) => (w.peers ?? []).map((p) => p.name)))]
+  const unavailable = result.unavailable ?? []
+  const names = [...new Set([...result.workloads.flatMap((w) => (w.peers ?? []).map((p) => p.name)), ...unavailable.map((u) => u.name)])]
   if (names.length) {
     lines.push(
       '',
@@ -81,23 +87,34 @@ export function formatDialect(result: DialectResult): string {
       `|---|---:|---:|${names.map(() => '---:|').join('')}---|`,
     )
     for (const w of result.workloads) {
-      if (!w.peers?.length) continue
+      if (!w.peers?.length && !unavailable.length) continue
       const cells = names.map((n) => {
+        if (unavailable.some((u) => u.name === n)) return 'not run¹'
         const p = w.peers?.find((x) => x.name === n)
         if (!p) return '–'
         if (p.failed) return `fails: ${p.failed.replace(/\|/g, '\\|').slice(0, 60)}`
-        return `${us(p.us)} (${p.ratio.toFixed(2)}×, ${p.statements})${p.mismatch ? ' MISMATCH' : ''}`
+        const statements = p.transactionControl ? `${p.statements} + ${p.transactionControl} tx` : `${p.statements}`
+        return `${us(p.us)} (${p.ratio.toFixed(2)}×, ${statements})${p.mismatch ? ' MISMATCH' : ''}`
       })
-      const all = [{ name: 'ORM', ratio: w.ratio }, ...w.peers.filter((p) => !p.failed).map((p) => ({ name: p.name, ratio: p.ratio }))]
+      const all = [{ name: 'ORM', ratio: w.ratio }, ...(w.peers ?? []).filter((p) => !p.failed).map((p) => ({ name: p.name, ratio: p.ratio }))]
       const best = all.reduce((a, b) => (b.ratio < a.ratio ? b : a))
       lines.push(`| ${w.id} | ${us(w.rawUs)} | ${us(w.ormUs)} (${w.ratio.toFixed(2)}×, ${w.ormStatements}) | ${cells.join(' | ')} | ${best.name} |`)
     }
   }
+  for (const u of unavailable) lines.push('', `¹ ${u.name} not run on this database: ${u.reason}`)
   const c = result.compile
+  const cw = result.compileWith
   lines.push(
     '',
     `Compile overhead (new builder, 3 × where, orderBy, limit, then \`toSQL()\`): **${us(c.medianUs)} µs** median ` +
       `(p90 ${us(c.p90Us)} µs) over ${c.iterations.toLocaleString('en-US')} iterations.`,
+    ...(cw
+      ? [
+          `With one \`with('posts')\` (build, compile the parent statement, decode its ${cw.parentRows} canned rows, compile the child statement ` +
+            `for their ${cw.parentRows} keys; a replaying driver, no database): **${us(cw.withMedianUs)} µs** median (p90 ${us(cw.withP90Us)} µs); ` +
+            `the same query without the \`with\` through the same driver: ${us(cw.plainMedianUs)} µs, so the \`with\` adds ${us(cw.withMedianUs - cw.plainMedianUs)} µs.`,
+        ]
+      : []),
     `Seeding the dataset (2,000 users and their profiles, 20,000 posts, 100,000 comments, 60,000 tag links, 22,000 images) through the ORM took ${(result.seedMs / 1000).toFixed(1)} s.`,
     '',
   )

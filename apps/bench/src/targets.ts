@@ -15,7 +15,9 @@ import { mysqlSql, pgSql, sqliteSql, type RawSql } from './raw/sql.js'
 import { schema } from './schema.js'
 import { kyselyPeer } from './peers/kysely.js'
 import { drizzlePeer } from './peers/drizzle.js'
-import type { Peer } from './peers/types.js'
+import { sequelizePeer } from './peers/sequelize.js'
+import { typeormPeer } from './peers/typeorm.js'
+import type { Peer, PeerConnection } from './peers/types.js'
 import type { BenchDb } from './workloads.js'
 
 /** One database under test: the timed ORM db, a second ORM db that counts statements, and the raw baseline. */
@@ -27,33 +29,39 @@ export interface Target {
   /** The db that checks results and counts its statements through the `log` option. */
   readonly counted: BenchDb
   readonly counter: StatementCounter
+  /** A new instance of the dialect the ORM dbs use (for a db with its driver replaced: compile.ts). */
+  makeDialect(): Dialect
   /** The server (or library) version. */
   server(): Promise<string>
   /** The raw baseline; made after seeding, as it prepares statements over the bench tables. */
   makeRaw(batchSize: number): Promise<RawClient>
   /** The raw side of the relationship workloads. */
   makeSql(): RawSql
-  /** A peer ORM on this database (see PEERS). */
-  makePeer(name: string): Peer
+  /** A peer ORM on this database (see PEERS); it may refuse (a driver that does not load). */
+  makePeer(name: string): Promise<Peer>
   /** Drops the bench tables and closes everything. */
   close(): Promise<void>
 }
 
 /** The peers the bench knows, in report order. */
-export const PEERS = ['kysely', 'drizzle']
+export const PEERS = ['kysely', 'drizzle', 'typeorm', 'sequelize']
+export const PEER_TITLES: Record<string, string> = { kysely: 'Kysely', drizzle: 'Drizzle', typeorm: 'TypeORM', sequelize: 'Sequelize' }
 
-function makePeer(name: string, dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?: Database.Database; url?: string }): Peer {
+export async function makePeer(name: string, dialect: 'sqlite' | 'pg' | 'mysql', conn: PeerConnection): Promise<Peer> {
   if (name === 'kysely') return kyselyPeer(dialect, conn)
   if (name === 'drizzle') return drizzlePeer(dialect, conn)
+  if (name === 'typeorm') return typeormPeer(dialect, conn)
+  if (name === 'sequelize') return sequelizePeer(dialect, conn)
   throw new Error(`no peer ${name}`)
 }
 
-function withCounter(dialect: () => Dialect): { db: BenchDb; counted: BenchDb; counter: StatementCounter } {
+function withCounter(dialect: () => Dialect): { db: BenchDb; counted: BenchDb; counter: StatementCounter; makeDialect: () => Dialect } {
   const counter = new StatementCounter()
   return {
     db: createDb({ schema, dialect: dialect() }),
     counted: createDb({ schema, dialect: dialect(), log: counter.log }),
     counter,
+    makeDialect: dialect,
   }
 }
 
@@ -133,7 +141,7 @@ export function mysqlTarget(uri: string): Target {
 }
 
 /** `name x.y.z` from the installed package's package.json (found from its entry point, whatever its exports say). */
-function driverVersion(name: string): string {
+export function driverVersion(name: string): string {
   const require = createRequire(import.meta.url)
   let dir = dirname(require.resolve(name))
   for (let i = 0; i < 5; i++) {

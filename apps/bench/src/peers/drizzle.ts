@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import Database from 'better-sqlite3'
 import { and, eq, exists, getTableColumns, inArray, or, relations, sql, type SQL } from 'drizzle-orm'
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3'
 import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2'
@@ -10,9 +10,7 @@ import { createPool } from 'mysql2'
 import pg from 'pg'
 import type { Dataset } from '../dataset.js'
 import { graphInput, w7Target } from '../rel-workloads.js'
-import type { Peer } from './types.js'
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { Peer, PeerConnection } from './types.js'
 
 /** The bench tables in Drizzle's terms, for one dialect: the same columns the ORM created, and their relations. */
 function tables(dialect: 'sqlite' | 'pg' | 'mysql') {
@@ -55,15 +53,18 @@ function tables(dialect: 'sqlite' | 'pg' | 'mysql') {
  * the SQL-like builder for filters, counts and writes. Results carry Drizzle's property names and its own
  * column mapping (SQLite timestamps stay the ISO text the ORM stores; Drizzle has no mode for that).
  */
-export function drizzlePeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?: Database.Database; url?: string }): Peer {
+export function drizzlePeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: PeerConnection): Peer {
   let statements = 0
   const logger = { logQuery: () => void statements++ }
   const schema = tables(dialect)
   let close: () => Promise<void>
   let db: any
   if (dialect === 'sqlite') {
-    db = drizzleSqlite(conn.database!, { schema, logger })
-    close = async () => {}
+    const handle = conn.database ?? new Database(conn.file!)
+    db = drizzleSqlite(handle, { schema, logger })
+    close = async () => {
+      if (!conn.database) handle.close()
+    }
   } else if (dialect === 'pg') {
     const pool = new pg.Pool({ connectionString: conn.url })
     db = drizzlePg(pool, { schema, logger })
@@ -74,7 +75,7 @@ export function drizzlePeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database
     db = drizzleMysql(pool, { schema, logger, mode: 'planetscale' })
     close = () => new Promise<void>((resolve) => pool.end(() => resolve()))
   }
-  const { users, posts, profiles, comments, tags, postTags, images } = schema
+  const { users, posts, profiles, comments, postTags, images } = schema
   const tagsOf = (rows: any[]) => {
     for (const p of rows) p.tags = p.postTags.map((pt: any) => pt.tag)
     return rows
@@ -126,6 +127,7 @@ export function drizzlePeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database
     impl: {
       W1: (data, op) =>
         db.query.users.findMany({ orderBy: [users.id], limit: 100, offset: (op * 100) % (data.userIds.length - 100), with: { posts: { with: { comments: true } } } }),
+      M1: () => db.query.users.findMany({ orderBy: [users.id], with: { posts: { with: { comments: true } } } }),
       W2: async (data, op) =>
         tagsOf(
           await db.query.posts.findMany({

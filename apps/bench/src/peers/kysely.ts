@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import Database from 'better-sqlite3'
 import { Kysely, MysqlDialect, ParseJSONResultsPlugin, PostgresDialect, SqliteDialect, sql, type Expression } from 'kysely'
 import * as mysqlHelpers from 'kysely/helpers/mysql'
 import * as pgHelpers from 'kysely/helpers/postgres'
@@ -7,9 +7,8 @@ import { createPool } from 'mysql2'
 import pg from 'pg'
 import type { Dataset } from '../dataset.js'
 import { graphInput, w7Target } from '../rel-workloads.js'
-import type { Peer } from './types.js'
+import type { Peer, PeerConnection } from './types.js'
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type K = Kysely<any>
 
 const USER = ['id', 'name', 'email', 'active', 'score', 'created_at'] as const
@@ -21,14 +20,14 @@ const POST = ['id', 'user_id', 'title', 'body', 'published', 'views', 'created_a
  * ParseJSONResultsPlugin). Writes in `db.transaction()`. Values come back as the driver gives them (SQLite 0/1
  * booleans and text timestamps; JSON-nested values as JSON has them), so results are normalized like raw's.
  */
-export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?: Database.Database; url?: string }): Peer {
+export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: PeerConnection): Peer {
   let statements = 0
   const log = (event: { level: string }) => {
     if (event.level === 'query') statements++
   }
   const db: K = new Kysely<any>({
     dialect:
-      dialect === 'sqlite' ? new SqliteDialect({ database: conn.database! })
+      dialect === 'sqlite' ? new SqliteDialect({ database: conn.database ?? new Database(conn.file!) })
       : dialect === 'pg' ? new PostgresDialect({ pool: new pg.Pool({ connectionString: conn.url }) })
       : new MysqlDialect({ pool: createPool({ uri: conn.url, timezone: 'Z' }) }),
     plugins: [new ParseJSONResultsPlugin()],
@@ -46,19 +45,25 @@ export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?
     for (const c of children) byKey.get(String(c[fk]))?.push(c)
     return parents
   }
+  /** Users (a page, or all of them) with their posts and the posts' comments, one `where ... in` query per level. */
+  const keyedUsers = async (limit?: number, offset?: number) => {
+    let q = db.selectFrom('bench_users').select([...USER]).orderBy('id')
+    if (limit !== undefined) q = q.limit(limit).offset(offset ?? 0)
+    const users = await q.execute()
+    const posts = await db.selectFrom('bench_posts').select([...POST]).where('user_id', 'in', users.map((u) => u.id)).execute()
+    const comments = await db.selectFrom('bench_comments').select(['id', 'post_id', 'body']).where('post_id', 'in', posts.map((p) => p.id)).execute()
+    group(posts, comments, 'post_id', 'comments')
+    return group(users, posts, 'user_id', 'posts')
+  }
+
   /**
    * MariaDB: kysely/helpers/mysql writes `cast(... as json)`, which MariaDB does not parse, so there the
    * relation workloads load each level with its own `where ... in` query, as Kysely's docs show for databases
    * without JSON aggregation.
    */
   const keyed: Peer['impl'] = {
-    async W1(data, op) {
-      const users = await db.selectFrom('bench_users').select([...USER]).orderBy('id').limit(100).offset((op * 100) % (data.userIds.length - 100)).execute()
-      const posts = await db.selectFrom('bench_posts').select([...POST]).where('user_id', 'in', users.map((u) => u.id)).execute()
-      const comments = await db.selectFrom('bench_comments').select(['id', 'post_id', 'body']).where('post_id', 'in', posts.map((p) => p.id)).execute()
-      group(posts, comments, 'post_id', 'comments')
-      return group(users, posts, 'user_id', 'posts')
-    },
+    W1: (data, op) => keyedUsers(100, (op * 100) % (data.userIds.length - 100)),
+    M1: () => keyedUsers(),
     async W2(data, op) {
       const posts = await db.selectFrom('bench_posts').select([...POST]).orderBy('id').limit(500).offset((op * 500) % (data.postIds.length - 500)).execute()
       const users = await db.selectFrom('bench_users').select([...USER]).where('id', 'in', [...new Set(posts.map((p) => p.user_id))]).execute()
@@ -107,6 +112,24 @@ export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?
     },
   }
 
+  /** Users with their posts and the posts' comments nested as JSON, in one statement (W1 takes a page, M1 all). */
+  const nestedUsers = () =>
+    db
+      .selectFrom('bench_users as u')
+      .select((eb) => [
+        ...USER.map((c) => `u.${c}` as const),
+        jsonArrayFrom(
+          eb
+            .selectFrom('bench_posts as p')
+            .select((eb2) => [
+              ...POST.map((c) => `p.${c}` as const),
+              jsonArrayFrom(eb2.selectFrom('bench_comments as c').select(['c.id', 'c.post_id', 'c.body']).whereRef('c.post_id', '=', 'p.id')).as('comments'),
+            ])
+            .whereRef('p.user_id', '=', 'u.id'),
+        ).as('posts'),
+      ])
+      .orderBy('u.id')
+
   /** MySQL / MariaDB: Kysely's MySQL dialect has no RETURNING; ids from insertId (consecutive for a multi-row insert). */
   const mysqlW6 = (data: Dataset, op: number) =>
     db.transaction().execute(async (trx) => {
@@ -140,27 +163,15 @@ export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: { database?
     get statements() {
       return statements
     },
-    close: () => db.destroy(),
+    // Kysely's SQLite driver closes its database on destroy: the bench's shared handle is the target's to close
+    close: () => (conn.database ? Promise.resolve() : db.destroy()),
     impl: {
       W1: (data, op) =>
-        db
-          .selectFrom('bench_users as u')
-          .select((eb) => [
-            ...USER.map((c) => `u.${c}` as const),
-            jsonArrayFrom(
-              eb
-                .selectFrom('bench_posts as p')
-                .select((eb2) => [
-                  ...POST.map((c) => `p.${c}` as const),
-                  jsonArrayFrom(eb2.selectFrom('bench_comments as c').select(['c.id', 'c.post_id', 'c.body']).whereRef('c.post_id', '=', 'p.id')).as('comments'),
-                ])
-                .whereRef('p.user_id', '=', 'u.id'),
-            ).as('posts'),
-          ])
-          .orderBy('u.id')
+        nestedUsers()
           .limit(100)
           .offset((op * 100) % (data.userIds.length - 100))
           .execute(),
+      M1: () => nestedUsers().execute(),
       W2: (data, op) =>
         db
           .selectFrom('bench_posts as p')

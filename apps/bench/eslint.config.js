@@ -1,0 +1,8 @@
+import base from '@orm/eslint-config'
+
+export default [
+  ...base,
+  { ignores: ['tmp/**'] },
+  // the scripts are plain Node ES modules
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { console: 'readonly', process: 'readonly', performance: 'readonly' } } },
+]
