@@ -17,8 +17,9 @@ export interface DbOptions<S extends AnySchema> {
   /** Receives `{ sql, params, durationMs, rowCount }` for every statement. */
   log?: LogFn
   /**
-   * How eager loading reads relations. 'keyed' (and 'auto', which picks it on every dialect today): one
-   * statement per relation level with the parents' keys in an IN list. See docs/eager-loading.md.
+   * How eager loading reads relations. 'keyed': one statement per relation level with the parents' keys in
+   * an IN list. 'auto' (the default): the same, except that an unconstrained to-one relation whose row is
+   * unique for its parent is read with a LEFT JOIN in the parents' statement. See docs/eager-loading.md.
    */
   eagerStrategy?: 'auto' | 'keyed'
 }
@@ -59,7 +60,7 @@ export function createDb<S extends AnySchema>(options: DbOptions<S>): Db<S> {
   if (options.eagerStrategy !== undefined && options.eagerStrategy !== 'auto' && options.eagerStrategy !== 'keyed') {
     throw new ValidationError(`Unknown eagerStrategy "${String(options.eagerStrategy)}". Valid: auto, keyed.`)
   }
-  const core = new DbCore(dialect, options.log)
+  const core = new DbCore(dialect, options.log, options.eagerStrategy)
   return makeDb(new Session(core), schema)
 }
 

@@ -29,6 +29,8 @@ export class DbCore {
   constructor(
     readonly dialect: Dialect,
     readonly log?: LogFn,
+    /** createDb's eagerStrategy: 'auto' may read unique to-one relations with a join (relations/join-plan.ts). */
+    readonly eagerStrategy: 'auto' | 'keyed' = 'auto',
   ) {
     this.caps = { ...defaultCapabilities, ...dialect.capabilities }
     this.currentCompiler = dialect.createCompiler(this.caps)
@@ -66,7 +68,7 @@ export class DbCore {
   }
 
   async acquire(): Promise<Connection> {
-    await this.ready()
+    if (!this.driver) await this.ready() // once connected, no wait on the settled promise per statement
     if (this.closed || !this.driver) throw new ConnectionError(`This db (${this.dialect.name}) is closed.`)
     try {
       return await this.driver.acquire()

@@ -29,6 +29,8 @@ export interface QueryState {
   readonly offset?: number
   readonly select?: readonly ColumnMeta[]
   readonly trashed: 'exclude' | 'with' | 'only'
+  /** Set by find(): the query reads one row by its key (no LIMIT needed in the SQL). */
+  readonly byKey?: boolean
   /** What a subclass keeps (the relation layer: eager loads, aggregates, joins). */
   readonly extra?: unknown
 }
@@ -54,6 +56,11 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
     protected readonly ctx: QueryContext,
     protected readonly state: QueryState = EMPTY,
   ) {}
+
+  /** True when the query reads at most one row: find(), first(), or limit(1). */
+  protected get readsOneRow(): boolean {
+    return this.state.byKey === true || this.state.limit === 1
+  }
 
   /** A fresh builder of the same class over the same table: the `where` group callbacks get one. */
   protected fresh(state: QueryState): this {
@@ -279,14 +286,13 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
    * bound-parameter limit and splitting gives the same result (AND-joined clauses, no LIMIT/OFFSET, and no
    * ORDER BY when `ordered` results are asked for); undefined otherwise. See query/in-lists.ts.
    */
-  protected splitByParameters(ordered: boolean): this[] | undefined {
+  protected splitByParameters(ordered: boolean, query: CompiledQuery): this[] | undefined {
+    const max = this.ctx.session.core.capabilities.maxParameters
+    const total = query.params.length
+    if (total <= max) return undefined
     const { clauses, limit, offset, order } = this.state
     if (clauses.length === 0 || limit !== undefined || offset !== undefined || (ordered && order.length > 0)) return undefined
     if (clauses.some((c, i) => i > 0 && c.or)) return undefined
-    const session = this.ctx.session
-    const max = session.core.capabilities.maxParameters
-    const total = session.compileWithinLimit(this.selectNode()).params.length
-    if (total <= max) return undefined
     const big = largestInList(clauses.map((c) => c.expr))
     if (!big) return undefined
     const listed = big.node.values as readonly (readonly ExprNode[])[]
@@ -299,14 +305,15 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
 
   async get(): Promise<R[]> {
     if (this.matchesNothing()) return []
-    const parts = this.splitByParameters(true)
+    const { session } = this.ctx
+    const query = session.compileWithinLimit(this.selectNode())
+    const parts = this.splitByParameters(true, query)
     if (parts) {
       const out: R[] = []
       for (const part of parts) out.push(...(await part.get()))
       return out
     }
-    const node = this.selectNode()
-    const result = await this.ctx.session.run(node)
+    const result = await session.execute(query, 'array')
     const columns = this.selectedColumns()
     const rows = readRows<R>(result.rows, readPlan(this.ctx.session.core.dialect.codecs, columns))
     await this.readExtras(rows, result.rows, columns.length)
@@ -329,7 +336,7 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
 
   /** The row with this primary key: a plain key lookup (the key is unique, so no ORDER BY or LIMIT). */
   async find(key: unknown): Promise<R | null> {
-    const rows = await this.add(false, keyPredicate(scopeOf(this.ctx), key)).get()
+    const rows = await this.add(false, keyPredicate(scopeOf(this.ctx), key)).next({ byKey: true }).get()
     return rows[0] ?? null
   }
 
@@ -346,12 +353,6 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
 
   async count(): Promise<number> {
     if (this.matchesNothing()) return 0
-    const parts = this.splitByParameters(false)
-    if (parts) {
-      let total = 0
-      for (const part of parts) total += await part.count()
-      return total
-    }
     const { limit, offset } = this.state
     let node: SelectNode
     if (limit === undefined && offset === undefined) {
@@ -360,7 +361,14 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
       const inner = this.selectNode({ columns: [n.raw(['1'])], joins: undefined })
       node = n.select({ from: { kind: 'DerivedTable', query: inner, alias: 'counted' }, columns: [n.fn('count', [n.star()])] })
     }
-    const result = await this.ctx.session.run(node)
+    const query = this.ctx.session.compileWithinLimit(node)
+    const parts = this.splitByParameters(false, query)
+    if (parts) {
+      let total = 0
+      for (const part of parts) total += await part.count()
+      return total
+    }
+    const result = await this.ctx.session.execute(query, 'array')
     return toSafeNumber((result.rows[0] as unknown[])[0])
   }
 
@@ -375,13 +383,14 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
   async pluck<C extends Cols<S, K>>(column: C): Promise<ValueOf<S, K, C>[]> {
     const col = this.column(column)
     if (this.matchesNothing()) return []
-    const parts = this.splitByParameters(true)
+    const query = this.ctx.session.compileWithinLimit(this.selectNode({ columns: [this.ref(col)], joins: undefined }))
+    const parts = this.splitByParameters(true, query)
     if (parts) {
       const out: ValueOf<S, K, C>[] = []
       for (const part of parts) out.push(...(await part.pluck(column)))
       return out
     }
-    const result = await this.ctx.session.run(this.selectNode({ columns: [this.ref(col)], joins: undefined }))
+    const result = await this.ctx.session.execute(query, 'array')
     const rows = readRows<Record<string, unknown>>(result.rows, readPlan(this.ctx.session.core.dialect.codecs, [col]))
     return rows.map((r) => r[col.prop]) as ValueOf<S, K, C>[]
   }

@@ -44,7 +44,16 @@ const on = (left: readonly ColumnMeta[], leftAlias: string, right: readonly Colu
 }
 const morph = (alias: string, column: ColumnMeta, value: string) => eq(col(alias, column), n.value(value, column.kind))
 
-export function linksOf(schema: AnySchema, relation: ResolvedRelation): RelationLink[] {
+const linkCache = new WeakMap<ResolvedRelation, readonly RelationLink[]>()
+
+/** The links of a relation, made once per relation (they depend on the schema only). */
+export function linksOf(schema: AnySchema, relation: ResolvedRelation): readonly RelationLink[] {
+  let links = linkCache.get(relation)
+  if (!links) linkCache.set(relation, (links = makeLinks(schema, relation)))
+  return links
+}
+
+function makeLinks(schema: AnySchema, relation: ResolvedRelation): RelationLink[] {
   const meta = (key: string) => schema.meta.tables.get(key) as TableMeta
   const base = { relation, many: relation.many }
   switch (relation.kind) {

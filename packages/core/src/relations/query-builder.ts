@@ -11,14 +11,9 @@ import { aggregateOf, type Aggregate, type AggregateFn } from './aggregates.js'
 import { addPath, type EagerTree } from './eager-tree.js'
 import { checkTree, loadTree, matchKeys } from './eager-load.js'
 import { relationExists } from './filters.js'
-import { linksOf, relationOf, type RelationLink } from './links.js'
+import { joinAlias, planLoading, type JoinSpec, type LoadPlan } from './join-plan.js'
+import { linksOf, relationOf } from './links.js'
 import type { AggregatableName, FilterPath, JoinableName, PathTarget, RelationPath, RelationTarget, WithLoaded } from './types.js'
-
-interface JoinSpec {
-  readonly name: string
-  readonly link: RelationLink
-  readonly alias: string
-}
 
 interface RelationState {
   readonly eager: EagerTree
@@ -52,6 +47,18 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
 > {
   private get rel(): RelationState {
     return (this.state.extra as RelationState | undefined) ?? NONE
+  }
+
+  private loadPlan?: LoadPlan
+
+  /**
+   * The joins and keyed loads this query runs. With the 'auto' strategy a query that reads one row loads its
+   * unique to-one relations with joins (join-plan.ts): one statement instead of one per relation.
+   */
+  private get plan(): LoadPlan {
+    const { joins, eager } = this.rel
+    const joinToOne = this.readsOneRow && this.ctx.session.core.eagerStrategy === 'auto'
+    return (this.loadPlan ??= planLoading(this.ctx.schema, this.ctx.tableKey, joins, eager, joinToOne))
   }
 
   private withRel(patch: Partial<RelationState>): any {
@@ -115,7 +122,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
       )
     }
     if (this.rel.joins.some((j) => j.name === name)) return this as any
-    return this.withRel({ joins: [...this.rel.joins, { name, link: links[0], alias: `orm_j_${name}` }] })
+    return this.withRel({ joins: [...this.rel.joins, { name, link: links[0], alias: joinAlias(name) }] })
   }
 
   // ---- relation filters -------------------------------------------------------------------------
@@ -249,15 +256,32 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   }
 
   protected override extraColumns(): ExprNode[] {
-    const { aggregates, joins } = this.rel
+    return this.extrasFor(this.plan.joins)
+  }
+
+  protected override joinNodes(): SelectNode['joins'] {
+    return this.joinNodesFor(this.plan.joins)
+  }
+
+  protected override async readExtras(rows: any[], raw: readonly unknown[], width: number): Promise<void> {
+    const { joins, eager, underJoins } = this.plan
+    this.decodeFor(rows, raw, width, joins)
+    for (const [join, tree] of underJoins) {
+      const joined = rows.map((row) => row[join.name]).filter((row) => row !== null)
+      const { target, targetMeta } = join.link
+      await loadTree({ session: this.ctx.session, schema: this.ctx.schema, tableKey: target, meta: targetMeta }, joined, tree, this.make)
+    }
+    if (eager.size > 0) await loadTree(this.ctx, rows, eager, this.make)
+  }
+
+  private extrasFor(joins: readonly JoinSpec[]): ExprNode[] {
     return [
-      ...aggregates.map((a) => n.alias(a.expr, a.alias)),
+      ...this.rel.aggregates.map((a) => n.alias(a.expr, a.alias)),
       ...joins.flatMap((j) => j.link.targetMeta.columns.map((c) => n.column(c.name, j.alias))),
     ]
   }
 
-  protected override joinNodes(): SelectNode['joins'] {
-    const { joins } = this.rel
+  private joinNodesFor(joins: readonly JoinSpec[]): SelectNode['joins'] {
     if (joins.length === 0) return undefined
     const outer = scopeOf(this.ctx).alias
     return joins.map((j): JoinNode => {
@@ -268,17 +292,10 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     })
   }
 
-  protected override async readExtras(rows: any[], raw: readonly unknown[], width: number): Promise<void> {
-    this.decodeExtras(rows, raw, width)
-    const { eager } = this.rel
-    if (eager.size > 0) await loadTree(this.ctx, rows, eager, this.make)
-  }
-
   /** Aggregates and joined rows, read from the select-list items after `width` columns. */
-  decodeExtras(rows: any[], raw: readonly unknown[], width: number): void {
-    const { aggregates, joins } = this.rel
+  private decodeFor(rows: any[], raw: readonly unknown[], width: number, joins: readonly JoinSpec[]): void {
     let offset = width
-    for (const agg of aggregates) {
+    for (const agg of this.rel.aggregates) {
       const at = offset++
       raw.forEach((values, i) => {
         const v = (values as unknown[])[at]
@@ -305,10 +322,11 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
       order: this.state.order,
       limit: this.state.limit,
       offset: this.state.offset,
+      // A constraint's query loads its relations keyed (the loader reads `tree`): only explicit join()s join here.
       tree: this.rel.eager,
-      extras: this.extraColumns(),
-      joins: this.joinNodes() ?? [],
-      decodeExtras: (rows: any[], raw: readonly unknown[], width: number) => this.decodeExtras(rows, raw, width),
+      extras: this.extrasFor(this.rel.joins),
+      joins: this.joinNodesFor(this.rel.joins) ?? [],
+      decodeExtras: (rows: any[], raw: readonly unknown[], width: number) => this.decodeFor(rows, raw, width, this.rel.joins),
     }
   }
 }

@@ -178,6 +178,33 @@ export function eagerLoadingSuite(options: ConformanceOptions) {
       expect(users2.map((u) => u.profile?.website ?? null)).toEqual(['ann.dev', null, null])
     })
 
+    it('a one-row read (find, first) joins its unique to-one relations into its statement, with the rows a keyed load gives', async () => {
+      let joined: any = null
+      let keyed: any = null
+      const one = await t.statements(async () => {
+        joined = await t.db.posts.query().with('author.posts').find(t.ids.delta.id)
+      })
+      const two = await t.statements(async () => {
+        // a constraint (even one that changes nothing) keeps a relation keyed
+        keyed = await t.db.posts.query().with('author', (q) => q).with('author.posts').find(t.ids.delta.id)
+      })
+      expect([one, two]).toEqual([2, 3])
+      expect(joined).toEqual(keyed)
+      expect([joined.title, joined.author.name, titles(joined.author.posts)]).toEqual(['Delta', 'Bob', ['Delta']])
+      expect(joined.author).toMatchObject(await t.db.users.findOrFail(t.ids.bob.id))
+      let first: any = null
+      expect(await t.statements(async () => (first = await t.db.posts.query().orderBy('id').with('author').first()))).toBe(1)
+      expect([first.title, first.author.name]).toEqual(['Alpha', 'Ann'])
+      // many rows: a second statement (a join would repeat the author's columns on every post)
+      expect(await t.statements(() => t.db.posts.query().with('author').get())).toBe(2)
+      // rk_profiles.user_id is not unique: a join could repeat the user, so profile stays a keyed load
+      expect(await t.statements(() => users().with('profile').first())).toBe(2)
+      // a soft-deleted target is null, as with a keyed load
+      const deeProfile = await t.db.profiles.insert({ userId: t.ids.dee.id, bio: 'Dee bio' })
+      expect((await t.db.profiles.query().with('user').find(deeProfile.id))?.user).toBeNull()
+      await t.db.profiles.delete(deeProfile.id)
+    })
+
     it('load and loadMissing on rows already fetched', async () => {
       const rows = await users().get()
       const n = await t.statements(async () => {
