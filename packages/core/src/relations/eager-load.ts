@@ -141,7 +141,9 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
     ...columns.map((c) => n.column(c.name, alias)),
     ...match.map((m, i) => n.alias(m, `orm_m${i}`)),
     ...pivotColumns.map((c, i) => n.alias(n.column(c.name, pivotAlias), `orm_p${i}`)),
-    ...parts.extras,
+    // Joined columns get names of their own: a per-parent limit reads this list from a derived table, where
+    // MySQL and MariaDB refuse two columns of one name (the target's `id` and the joined row's).
+    ...parts.extras.map((e, i) => (e.kind === 'Alias' ? e : n.alias(e, `orm_x${i}`))),
   ]
   const extrasAt = columns.length + match.length + pivotColumns.length
   const isPivot = link.pivot !== undefined

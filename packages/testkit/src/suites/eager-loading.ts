@@ -106,6 +106,13 @@ export function eagerLoadingSuite(options: ConformanceOptions) {
       expect(limited.map((u) => u.posts.map((p) => [p.title, p.commentsCount]))).toEqual([[['Alpha', 3]], [['Delta', 1]], []])
     })
 
+    it('a join inside a constraint with a per-parent limit', async (ctx) => {
+      // Found by the differential suite: MySQL and MariaDB refused the ranked derived table ("Duplicate column name 'id'").
+      requireCapabilities(ctx, t.db.dialect, 'windowFunctions')
+      const rows = await users().with('posts', (q) => q.join('author').orderBy('views', 'desc').limit(2)).get()
+      expect(rows.map((u) => u.posts.map((p) => [p.title, p.author?.name]))).toEqual([[['Alpha', 'Ann'], ['Beta', 'Ann']], [['Delta', 'Bob']], []])
+    })
+
     it('a pivot relation without pivot columns still gives each row a pivot object', async () => {
       const rows = await users().with('roles').get()
       expect(rows[0].roles.map((r) => r.pivot)).toEqual([{}, {}])
