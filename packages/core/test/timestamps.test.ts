@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { col, model, table } from '../src/index.js'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { col, model, table, type InferInsert } from '../src/index.js'
 import { prepareInsertRow } from '../src/query/mutations.js'
 
 /** An insert fills the table's timestamp columns: model()'s, or the ones the `timestamps` option names. */
@@ -13,11 +13,14 @@ describe('insert timestamps follow the table options', () => {
       { timestamps: { createdAt: 'addedAt', updatedAt: 'changedAt' } },
     )
     expect(prepareInsertRow(articles.$meta, { title: 'a' }, now)).toEqual({ title: 'a', addedAt: now, changedAt: now })
+    // ... so insert() does not require them.
+    expectTypeOf<{ title: string }>().toExtend<InferInsert<typeof articles>>()
   })
 
   it('fills plain createdAt / updatedAt columns with timestamps: true', () => {
     const notes = table('notes', { id: col.id(), createdAt: col.timestamp(), updatedAt: col.timestamp() }, { timestamps: true })
     expect(prepareInsertRow(notes.$meta, {}, now)).toEqual({ createdAt: now, updatedAt: now })
+    expectTypeOf<{}>().toExtend<InferInsert<typeof notes>>()
   })
 
   it("leaves model()'s columns to the caller with timestamps: false, and keeps given values", () => {

@@ -74,12 +74,24 @@ export type AnyTable = TableDef<string, any>
 
 const RESERVED = new Set(['$name', '$columns', '$meta'])
 
+/** The properties the `timestamps` option makes automatic (written on insert by the ORM). */
+type TimestampProps<T> = T extends true
+  ? 'createdAt' | 'updatedAt'
+  : T extends { createdAt?: infer A; updatedAt?: infer U }
+    ? Extract<A | U, string>
+    : never
+
+/** The columns, with those the ORM fills on insert typed as having a default (optional in `insert()`). */
+export type WithTimestamps<C extends Record<string, AnyColumn>, P extends string> = {
+  [K in keyof C]: K extends P ? (C[K] extends Column<infer T, infer Nl, any> ? Column<T, Nl, true> : C[K]) : C[K]
+}
+
 /** Defines a table: `table('users', { id: col.id(), name: col.string() })`. */
-export function table<const N extends string, C extends Record<string, AnyColumn>>(
+export function table<const N extends string, C extends Record<string, AnyColumn>, const O extends TableOptions<C> = {}>(
   name: N,
   columns: C,
-  options: TableOptions<C> = {},
-): TableDef<N, C> {
+  options: O = {} as O,
+): TableDef<N, WithTimestamps<C, TimestampProps<O['timestamps']>>> {
   if (!name || typeof name !== 'string') throw new SchemaError('table() needs a table name as its first argument.')
   const meta = resolveTable(name, columns, options)
   const def: any = { $name: name, $columns: columns, $meta: meta, [SQL_NODE]: () => ({ kind: 'Table', name }) }
