@@ -1,4 +1,4 @@
-import { andAll, n, type ExprNode, type JoinNode, type SelectNode } from '../sql/ast.js'
+import { andAll, n, type ExprNode, type JoinNode, type OrderNode, type SelectNode } from '../sql/ast.js'
 import type { AnySchema } from '../schema/define-schema.js'
 import type { ColumnMeta } from '../schema/table.js'
 import { chunk } from '../query/chunk.js'
@@ -30,6 +30,13 @@ export type MakeEagerQuery = (ctx: QueryContext) => EagerQuery
 
 /** Key values compare as the database returns them: numbers, bigints and numeric strings alike. */
 export function keyOf(values: readonly unknown[]): string | undefined {
+  if (values.length === 1) {
+    // The common one-column key, without the arrays below (this runs once per row loaded); the same string.
+    const v = values[0]
+    if (v === null || v === undefined) return undefined
+    if (typeof v === 'number' || typeof v === 'bigint') return `"${v}"`
+    if (typeof v === 'string') return JSON.stringify(v)
+  }
   if (values.some((v) => v === null || v === undefined)) return undefined
   return keyString(values.map((v) => (typeof v === 'number' || typeof v === 'bigint' ? String(v) : v instanceof Date ? v.getTime() : v)))
 }
@@ -135,22 +142,27 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
   for (const c of matchKeys(ctx.schema, link.target, mergeTrees(node.children, parts.tree))) needed.add(c)
   const columns = link.targetMeta.columns.filter((c) => needed.has(c))
   const match = link.match(alias)
+  // A match expression that is a selected column of the target (hasMany's foreign key) is read from the row;
+  // the others (a pivot's or a through table's column) are selected once more as orm_m<i>.
+  const matchProps = match.map((m) => (m.kind === 'Column' && m.table === alias ? columns.find((c) => c.name === m.column)?.prop : undefined))
+  const extraMatch = match.map((m, i) => ({ m, i })).filter(({ i }) => matchProps[i] === undefined)
   const pivotColumns = link.pivot?.columns ?? []
   const pivotAlias = link.pivot?.alias(alias) ?? ''
   const selectList: ExprNode[] = [
     ...columns.map((c) => n.column(c.name, alias)),
-    ...match.map((m, i) => n.alias(m, `orm_m${i}`)),
+    ...extraMatch.map(({ m, i }) => n.alias(m, `orm_m${i}`)),
     ...pivotColumns.map((c, i) => n.alias(n.column(c.name, pivotAlias), `orm_p${i}`)),
     // Joined columns get names of their own: a per-parent limit reads this list from a derived table, where
     // MySQL and MariaDB refuse two columns of one name (the target's `id` and the joined row's).
     ...parts.extras.map((e, i) => (e.kind === 'Alias' ? e : n.alias(e, `orm_x${i}`))),
   ]
-  const extrasAt = columns.length + match.length + pivotColumns.length
+  const extrasAt = columns.length + extraMatch.length + pivotColumns.length
   const isPivot = link.pivot !== undefined
   const pk = link.targetMeta.primaryKey.map((p) => n.order(n.column(link.targetMeta.byProp.get(p)!.name, alias), 'asc'))
-  const order = [...(parts.order ?? []), ...pk]
   const perParent = parts.limit !== undefined || (parts.offset ?? 0) > 0
-  const matchCols = link.parentKey.map((c, i) => ({ c, i }))
+  // Only the order within each parent's rows matters. Leading with the match key lets an index on it (the
+  // foreign key's, the pivot's primary key) give the rows in order without a sort.
+  const order = withoutRepeats([...(perParent ? [] : match.map((m) => n.order(m, 'asc'))), ...(parts.order ?? []), ...pk])
   const matchDecoders = link.parentKey.map((c) => decoderOf(codecs, c))
   const pivotDecoders = pivotColumns.map((c) => decoderOf(codecs, c))
   const plan = readPlan(codecs, columns)
@@ -174,13 +186,16 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
     const result = await session.run(node)
     const read = readRows<Values>(result.rows, plan)
     const base = columns.length
+    const pivotAt = base + extraMatch.length
     result.rows.forEach((raw, r) => {
       const values = raw as unknown[]
       const row = read[r]
-      matches.push(keyOf(matchCols.map(({ i }) => decode(matchDecoders[i], values[base + i]))) ?? '')
+      let extra = base
+      const key = matchProps.map((prop, i) => (prop !== undefined ? row[prop] : decode(matchDecoders[i], values[extra++])))
+      matches.push(keyOf(key) ?? '')
       if (isPivot) {
         const pivot: Values = {}
-        pivotColumns.forEach((c, i) => (pivot[c.prop] = decode(pivotDecoders[i], values[base + match.length + i])))
+        pivotColumns.forEach((c, i) => (pivot[c.prop] = decode(pivotDecoders[i], values[pivotAt + i])))
         row.pivot = pivot
       }
       rows.push(row)
@@ -190,6 +205,18 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
   // Key columns only added for matching are dropped after the nested loads, so a row has what select() asked for.
   const strip = columns.filter((c) => !parts.columns.includes(c))
   return { rows, matches, childCtx: { ...childCtx, pivot: undefined }, tree: parts.tree, strip }
+}
+
+/** An order without the terms over a column that an earlier term already orders by (they change nothing). */
+function withoutRepeats(order: readonly OrderNode[]): OrderNode[] {
+  const seen = new Set<string>()
+  return order.filter((o) => {
+    if (o.expr.kind !== 'Column') return true
+    const key = `${o.expr.table ?? ''}.${o.expr.column}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 function decode(decoder: ((v: unknown) => unknown) | undefined, value: unknown): unknown {
