@@ -1,4 +1,5 @@
 import type { AnySchema } from '../schema/define-schema.js'
+import type { ResolvedRelation } from '../schema/resolved-relation.js'
 import type { ColumnMeta, TableMeta } from '../schema/table.js'
 import type { EagerTree } from './eager-tree.js'
 import { linksOf, relationOf, type RelationLink } from './links.js'
@@ -17,7 +18,14 @@ export interface LoadPlan {
   readonly underJoins: readonly (readonly [JoinSpec, EagerTree])[]
 }
 
-export const joinAlias = (name: string) => `orm_j_${name}`
+const specs = new WeakMap<RelationLink, JoinSpec>()
+
+/** The join of a to-one relation, under the alias `orm_j_<name>` (one object per relation, so its parts can be cached). */
+export function joinSpec(name: string, link: RelationLink): JoinSpec {
+  let spec = specs.get(link)
+  if (!spec) specs.set(link, (spec = { name, link, alias: `orm_j_${name}` }))
+  return spec
+}
 
 /**
  * With `joinToOne` (the 'auto' strategy on a query that reads one row), an unconstrained `with()` of a to-one
@@ -39,15 +47,23 @@ export function planLoading(schema: AnySchema, tableKey: string, joins: readonly
     if (!link) continue
     rest.delete(name)
     let spec = allJoins.find((j) => j.name === name)
-    if (!spec) allJoins.push((spec = { name, link, alias: joinAlias(name) }))
+    if (!spec) allJoins.push((spec = joinSpec(name, link)))
     if (node.children.size > 0) underJoins.push([spec, node.children])
   }
   return { joins: allJoins, eager: rest, underJoins }
 }
 
-/** The relation's one link when a LEFT JOIN over it yields at most one row per parent. */
+const joinable = new WeakMap<ResolvedRelation, RelationLink | null>()
+
+/** The relation's one link when a LEFT JOIN over it yields at most one row per parent (decided once per relation). */
 function joinableLink(schema: AnySchema, tableKey: string, name: string): RelationLink | undefined {
   const relation = relationOf(schema, tableKey, name)
+  let link = joinable.get(relation)
+  if (link === undefined) joinable.set(relation, (link = uniqueLink(schema, relation) ?? null))
+  return link ?? undefined
+}
+
+function uniqueLink(schema: AnySchema, relation: ResolvedRelation): RelationLink | undefined {
   let matched: readonly ColumnMeta[]
   let fixed: readonly ColumnMeta[] = []
   switch (relation.kind) {

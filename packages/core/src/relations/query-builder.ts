@@ -11,7 +11,7 @@ import { aggregateOf, type Aggregate, type AggregateFn } from './aggregates.js'
 import { addPath, type EagerTree } from './eager-tree.js'
 import { checkTree, loadTree, matchKeys } from './eager-load.js'
 import { relationExists } from './filters.js'
-import { joinAlias, planLoading, type JoinSpec, type LoadPlan } from './join-plan.js'
+import { joinSpec, planLoading, type JoinSpec, type LoadPlan } from './join-plan.js'
 import { linksOf, relationOf } from './links.js'
 import type { AggregatableName, FilterPath, JoinableName, PathTarget, RelationPath, RelationTarget, WithLoaded } from './types.js'
 
@@ -22,6 +22,15 @@ interface RelationState {
 }
 
 const NONE: RelationState = { eager: new Map(), aggregates: [], joins: [] }
+
+const joinedColumnCache = new WeakMap<JoinSpec, ExprNode[]>()
+
+/** The select-list items of a joined relation: its table's columns under the join's alias (built once per join). */
+function joinedColumns(join: JoinSpec): ExprNode[] {
+  let columns = joinedColumnCache.get(join)
+  if (!columns) joinedColumnCache.set(join, (columns = join.link.targetMeta.columns.map((c) => n.column(c.name, join.alias))))
+  return columns
+}
 
 type Cols<S extends AnySchema, K> = K extends TableKey<S> ? ColumnName<TableOf<S, K>> : never
 type Extra<S extends AnySchema, K extends TableKey<S>, R> = Exclude<Extract<keyof R, string>, ColumnName<TableOf<S, K>>>
@@ -122,7 +131,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
       )
     }
     if (this.rel.joins.some((j) => j.name === name)) return this as any
-    return this.withRel({ joins: [...this.rel.joins, { name, link: links[0], alias: joinAlias(name) }] })
+    return this.withRel({ joins: [...this.rel.joins, joinSpec(name, links[0])] })
   }
 
   // ---- relation filters -------------------------------------------------------------------------
@@ -277,7 +286,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   private extrasFor(joins: readonly JoinSpec[]): ExprNode[] {
     return [
       ...this.rel.aggregates.map((a) => n.alias(a.expr, a.alias)),
-      ...joins.flatMap((j) => j.link.targetMeta.columns.map((c) => n.column(c.name, j.alias))),
+      ...joins.flatMap((j) => joinedColumns(j)),
     ]
   }
 
