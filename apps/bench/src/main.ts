@@ -45,6 +45,11 @@ const settings = args.quick
 /** The relationship workloads, each measured once per implementation: a shorter budget keeps the run near 5 minutes. */
 const relSettings = args.quick ? settings : { ...settings, budgetMs: 1_500, minRounds: 9 }
 const settingsFor = (w: Workload) => (w.id.startsWith('W') ? relSettings : settings)
+/**
+ * The peers (four, each against raw on every W workload, some at hundreds of ms per operation): shorter still, and
+ * at least 2 warm-up operations a side instead of 5, so the full run stays near 6 minutes.
+ */
+const peerSettings = args.quick ? { ...settings, warmupOps: 2 } : { ...relSettings, budgetMs: 1_000, minRounds: 5, warmupOps: 2 }
 
 /** Runs one workload once on each side with the same input, counting statements and comparing results. */
 async function verify(target: Target, raw: RawClient, ctx: BenchContext, w: Workload) {
@@ -64,6 +69,7 @@ async function verify(target: Target, raw: RawClient, ctx: BenchContext, w: Work
 async function runPeer(peer: Peer, op: PeerOp, ctx: BenchContext, w: Workload, rawResult: unknown): Promise<PeerResult> {
   // the untimed reset runs on the bench's database and, for a peer with its own copy (Sequelize on SQLite), on that too
   const own = peer.sql
+  await peer.refresh?.()
   const between = w.between && (async () => {
     await w.between?.(ctx)
     if (own) await w.between?.({ ...ctx, sql: own })
@@ -89,7 +95,7 @@ async function runPeer(peer: Peer, op: PeerOp, ctx: BenchContext, w: Workload, r
     raw: (i) => w.raw(ctx, i),
     orm: (i) => op(ctx.data, i),
     between,
-    ...settingsFor(w),
+    ...peerSettings,
   })
   return { name: peer.name, us: m.ormUs, rawUs: m.rawUs, ratio: m.ratio, ratioLow: m.ratioLow, ratioHigh: m.ratioHigh, statements, transactionControl, mismatch }
 }
@@ -182,9 +188,11 @@ async function main(): Promise<number> {
       const result = await runTarget(target)
       console.log(formatDialect(result))
       const bad = result.workloads.filter((w) => w.mismatch)
-      if (bad.length) {
+      const badPeers = result.workloads.flatMap((w) => (w.peers ?? []).filter((p) => p.mismatch).map((p) => ({ w, p })))
+      if (bad.length || badPeers.length) {
         failed = true
         for (const w of bad) console.error(`MISMATCH ${target.title} ${w.id}: ${w.mismatch}`)
+        for (const { w, p } of badPeers) console.error(`MISMATCH ${target.title} ${w.id} ${p.name}: ${p.mismatch}`)
       }
     } catch (error) {
       failed = true
@@ -195,7 +203,7 @@ async function main(): Promise<number> {
     }
   }
   console.log(`Total run time: ${((performance.now() - started) / 1000).toFixed(0)} s.`)
-  if (failed) console.error('bench: some results differ between raw and ORM, or a database failed (see above).')
+  if (failed) console.error('bench: some results differ between raw and the ORM or a peer, or a database failed (see above).')
   return failed ? 1 : 0
 }
 

@@ -24,7 +24,8 @@ import type { BenchContext } from './workloads.js'
  * without the page). Each side runs in its own child process (`node --expose-gc`), so one side's garbage, caches
  * and JIT state never count for another:
  *
- *   1. connect and run W8 once (one user with its profile), so modules, pools and caches are warm;
+ *   1. connect and run W1 once (100 users with posts and comments: the same code on a page), so modules, pools,
+ *      statement caches and the JIT are warm;
  *   2. gc() twice, then the baseline: heap used and RSS;
  *   3. the load, timed, with V8's GC profiler recording the heap before every collection;
  *   4. peak heap = the highest heap-used seen (before any collection during the load, or at its end) − baseline;
@@ -87,13 +88,14 @@ function countRows(users: unknown): Sample['counts'] {
 }
 
 /** One side in this (child) process; prints its Sample as JSON. */
-async function child(dialect: DialectKey, side: string, target: string, firstUserId: number): Promise<void> {
+async function child(dialect: DialectKey, side: string, target: string): Promise<void> {
+  // W1 (the warm-up) reads only the number of users, for its page offset: 0 for operation 0
+  const data = { userIds: new Array<number>(2_000) } as unknown as Dataset
   const gc = (globalThis as { gc?: () => void }).gc
   if (!gc) throw new Error('run the child with node --expose-gc')
   const handle = dialect === 'sqlite' ? new Database(target) : undefined
   const conn: PeerConnection = dialect === 'sqlite' ? { database: handle } : { url: target }
-  const data = { userIds: [firstUserId] } as unknown as Dataset
-  const w8 = relWorkloads.find((w) => w.id === 'W8')!
+  const w1 = relWorkloads.find((w) => w.id === 'W1')!
   let load: () => Promise<unknown>
   let warm: () => Promise<unknown>
   let close: () => Promise<void>
@@ -101,18 +103,18 @@ async function child(dialect: DialectKey, side: string, target: string, firstUse
     const q = dialect === 'sqlite' ? sqliteSql(handle!) : dialect === 'pg' ? pgSql(target) : mysqlSql(target)
     const ctx = { sql: q, data } as unknown as BenchContext
     load = () => rawLoad(q)
-    warm = async () => w8.raw(ctx, 0)
+    warm = async () => w1.raw(ctx, 0)
     close = () => q.close()
   } else if (side === 'orm') {
     const db = createDb({ schema, dialect: ormDialect(dialect, conn) })
     const ctx = { data } as unknown as BenchContext
     load = () => db.users.query().orderBy('id').with('posts.comments').get()
-    warm = () => w8.orm(db, ctx, 0)
+    warm = () => w1.orm(db, ctx, 0)
     close = () => db.close()
   } else {
     const peer = await makePeer(side, dialect, conn)
     load = () => peer.impl.M1!(data, 0)
-    warm = () => peer.impl.W8!(data, 0)
+    warm = () => peer.impl.W1!(data, 0)
     close = () => peer.close()
   }
   await warm()
@@ -147,12 +149,12 @@ async function child(dialect: DialectKey, side: string, target: string, firstUse
   process.stdout.write(`${JSON.stringify(sample)}\n`)
 }
 
-async function runChild(dialect: DialectKey, side: string, target: string, firstUserId: number): Promise<Sample> {
+async function runChild(dialect: DialectKey, side: string, target: string): Promise<Sample> {
   const script = new URL(import.meta.url).pathname
   try {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', script, '--child', dialect, side, target, String(firstUserId)],
+      ['--expose-gc', '--import', 'tsx', script, '--child', dialect, side, target],
       { maxBuffer: 1 << 20, timeout: 300_000 },
     )
     return JSON.parse(stdout.trim().split('\n').pop()!) as Sample
@@ -191,12 +193,12 @@ async function parent(): Promise<number> {
     const db = createDb({ schema, dialect: ormDialect(dialect, handle ? { database: handle } : { url }) })
     try {
       console.error(`${dialect}: seeding...`)
-      const data = await seed(db)
+      await seed(db)
       await db.execute(dialect === 'mysql' ? sql`ANALYZE TABLE bench_users, bench_posts, bench_comments, bench_profiles` : sql`ANALYZE`)
       const target = dialect === 'sqlite' ? file : url!
       const samples: Sample[] = []
       for (const side of sides) {
-        const s = await runChild(dialect, side, target, data.userIds[0])
+        const s = await runChild(dialect, side, target)
         const ok = s.counts.users === 2_000 && s.counts.posts === 20_000 && s.counts.comments === 100_000
         if (!s.error && !ok) s.error = `loaded ${s.counts.users} users, ${s.counts.posts} posts, ${s.counts.comments} comments`
         if (s.error && !(side === 'sequelize' && /sqlite3/.test(s.error))) failed = true
@@ -226,8 +228,8 @@ async function parent(): Promise<number> {
 
 const argv = process.argv.slice(2)
 if (argv[0] === '--child') {
-  const [, dialect, side, target, firstUserId] = argv
-  child(dialect as DialectKey, side, target, Number(firstUserId)).then(
+  const [, dialect, side, target] = argv
+  child(dialect as DialectKey, side, target).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(error)

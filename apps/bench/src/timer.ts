@@ -10,6 +10,8 @@ export interface MeasureOptions {
   readonly between?: () => unknown
   /** Warm-up time; it also sizes the batches. */
   readonly warmupMs: number
+  /** At least this many warm-up operations per side (default 5), however long they take. */
+  readonly warmupOps?: number
   /** Measuring time for both sides together. */
   readonly budgetMs: number
   readonly minRounds: number
@@ -51,7 +53,8 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
   let ormMs = 0
   let warm = 0
   const warmStart = performance.now()
-  while (warm < 5 || performance.now() - warmStart < options.warmupMs) {
+  const minWarm = options.warmupOps ?? 5
+  while (warm < minWarm || performance.now() - warmStart < options.warmupMs) {
     let t = performance.now()
     await call(raw, rawI++)
     rawMs += performance.now() - t

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3'
 import { rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -75,7 +76,8 @@ function loadSqlite3(): any {
  *
  * SQLite: Sequelize's driver is sqlite3, which cannot open better-sqlite3's in-memory database, so the peer
  * gets an in-memory copy of it (better-sqlite3 `serialize()` into a temporary file, sqlite3's backup API into
- * `:memory:`); the untimed resets between batches run on that copy too (`sql`).
+ * `:memory:`), made again before each workload (B5 changes users); the untimed resets between batches run on that
+ * copy too (`sql`).
  */
 export async function sequelizePeer(dialect: Dialect, conn: PeerConnection): Promise<Peer> {
   const counter = new PeerCounter()
@@ -83,20 +85,14 @@ export async function sequelizePeer(dialect: Dialect, conn: PeerConnection): Pro
   const common: Options = { logging, benchmark: false }
   let sequelize: Sequelize
   let copy: RawSql | undefined
+  let refresh: (() => Promise<void>) | undefined
   if (dialect === 'sqlite') {
     const sqlite3 = loadSqlite3()
     sequelize = new Sequelize({ ...common, dialect: 'sqlite', dialectModule: sqlite3, storage: conn.file ?? ':memory:' })
     if (!conn.file) {
-      const file = join(tmpdir(), `bench-sequelize-${process.pid}.db`)
-      writeFileSync(file, conn.database!.serialize())
       const handle: any = await (sequelize.connectionManager as any).getConnection()
-      await new Promise<void>((resolve, reject) => {
-        const backup = handle.backup(file, 'main', 'main', false, (error: Error | null) => {
-          if (error) return reject(error)
-          backup.step(-1, (stepError: Error | null) => (stepError ? reject(stepError) : backup.finish(() => resolve())))
-        })
-      })
-      rmSync(file, { force: true })
+      refresh = () => copyInto(handle, conn.database!)
+      await refresh()
       copy = sqlite3Sql(handle)
     }
   } else if (dialect === 'pg') {
@@ -124,6 +120,7 @@ export async function sequelizePeer(dialect: Dialect, conn: PeerConnection): Pro
     name: 'Sequelize',
     keys: 'prop',
     sql: copy,
+    refresh,
     close: () => sequelize.close(),
     impl: {
       W1: async (data, op) => plain(await allUsers(100, (op * 100) % (data.userIds.length - 100))),
@@ -220,6 +217,22 @@ export async function sequelizePeer(dialect: Dialect, conn: PeerConnection): Pro
       M1: async () => plain(await allUsers()),
     },
   })
+}
+
+/** Replaces the content of sqlite3 database `target` with better-sqlite3 database `source` (through a temporary file). */
+async function copyInto(target: any, source: Database.Database): Promise<void> {
+  const file = join(tmpdir(), `bench-sequelize-${process.pid}.db`)
+  writeFileSync(file, source.serialize())
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const backup = target.backup(file, 'main', 'main', false, (error: Error | null) => {
+        if (error) return reject(error)
+        backup.step(-1, (stepError: Error | null) => (stepError ? reject(stepError) : backup.finish(() => resolve())))
+      })
+    })
+  } finally {
+    rmSync(file, { force: true })
+  }
 }
 
 /** The reset statements of the workloads (W6, W7), run on Sequelize's sqlite3 copy of the database. */

@@ -29,6 +29,8 @@ export interface Peer {
    * better-sqlite3's in-memory database, so it gets a copy): the untimed resets between batches run there too.
    */
   readonly sql?: RawSql
+  /** Brings that copy up to date with the bench's database (B5 changes users between workloads); run before each workload. */
+  refresh?(): Promise<void>
   /**
    * W1-W9, and `M1` (every user with posts and comments, ~122,000 rows: the memory script's load) where implemented.
    */
