@@ -9,7 +9,7 @@
  * `sqlite(...)` then opens the server instead (see as-sqlite.ts): the n-th call of a page gets a new, empty
  * namespace, as each `sqlite()` in memory is a new database: on PostgreSQL the schema `docs_<n>` of
  * `doc_check` (through `search_path`), on MySQL the database `doc_check` for the first and `doc_check_<n>`
- * after it. Each is dropped and made again when the page asks for it.
+ * after it. Each is dropped and made again when the page asks for it; at the end all but the first are dropped.
  */
 import { createDb, defineSchema, sql, type Dialect, type Driver } from '@orm/core'
 import { mysql } from '@orm/mysql'
@@ -70,6 +70,7 @@ export class Server {
   private readonly admin: ReturnType<typeof createDb<typeof emptySchema>>
   private docCheck?: ReturnType<typeof createDb<typeof emptySchema>>
   private opened = 0
+  private highest = 0
   private pending: Promise<unknown>[] = []
   private drivers: Driver[] = []
 
@@ -97,6 +98,7 @@ export class Server {
   /** A dialect on a new, empty namespace: what a page's n-th `sqlite()` opens. */
   openDatabase(): Dialect {
     const n = ++this.opened
+    this.highest = Math.max(this.highest, n)
     let base: Dialect
     let ready: Promise<unknown>
     if (this.name === 'pg') {
@@ -145,8 +147,13 @@ export class Server {
     this.opened = 0
   }
 
+  /** Drops the namespaces after the first (the first stays, with the last page's tables, to look at). */
   async close(): Promise<void> {
     await this.endPage()
+    for (let n = 2; n <= this.highest; n++) {
+      if (this.name === 'pg') await this.docCheck!.execute(statement(`DROP SCHEMA IF EXISTS docs_${n} CASCADE`))
+      else await this.admin.execute(statement(`DROP DATABASE IF EXISTS ${DATABASE}_${n}`))
+    }
     await this.docCheck?.close()
     await this.admin.close()
   }
