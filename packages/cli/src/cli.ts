@@ -40,8 +40,9 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   program
     .command('migrate')
     .description('run the migrations that have not run yet, as one batch')
-    .action(async () => {
-      await withMigrator(await config(), io, c, async (migrator, resolved) => {
+    .option(...LOCK_TIMEOUT)
+    .action(async (options: LockOptions) => {
+      await withMigrator(await config(), io, c, options, async (migrator, resolved) => {
         // Reading the migrations table first: a database that cannot be reached is reported even with no files.
         const pending = await migrator.pending()
         if (migrator.files().length === 0) {
@@ -54,7 +55,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
         }
         out(c.dim(`Migrating ${resolved.config.dialect.name} ${migrator.transactional ? '(each migration in a transaction)' : '(no transactional DDL on this database)'}`))
         const result = await migrator.migrate()
-        out(c.green(`Ran ${plural(result.migrations.length, 'migration')} in batch ${result.batch}.`))
+        if (result.migrations.length === 0) out(c.green('Nothing to migrate.') + c.dim(' Another run applied them while this one waited for its lock.'))
+        else out(c.green(`Ran ${plural(result.migrations.length, 'migration')} in batch ${result.batch}.`))
       })
     })
 
@@ -62,8 +64,9 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .command('migrate:rollback')
     .description('undo the last batch of migrations (or the last --step migrations), newest first')
     .option('--step <n>', 'undo this many migrations instead of the last batch', (v) => Number(v))
-    .action(async (options: { step?: number }) => {
-      await withMigrator(await config(), io, c, async (migrator) => {
+    .option(...LOCK_TIMEOUT)
+    .action(async (options: { step?: number } & LockOptions) => {
+      await withMigrator(await config(), io, c, options, async (migrator) => {
         const result = await migrator.rollback({ steps: options.step })
         if (result.migrations.length === 0) out(c.green('Nothing to roll back.'))
         else out(c.green(`Rolled back ${plural(result.migrations.length, 'migration')}${result.batch ? ` (batch ${result.batch})` : ''}.`))
@@ -74,7 +77,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .command('migrate:status')
     .description('list every migration, ran or pending')
     .action(async () => {
-      await withMigrator(await config(), io, c, async (migrator, resolved) => {
+      await withMigrator(await config(), io, c, {}, async (migrator, resolved) => {
         const status = await migrator.status()
         if (status.length === 0) {
           out(`No migrations in ${shortPath(io, resolved.migrationsDir)}. Make one: orm make:migration create_users_table`)
@@ -147,10 +150,22 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   }
 }
 
+interface LockOptions {
+  lockTimeout?: number
+}
+
+/** migrate and migrate:rollback wait this long for another run's lock. */
+const LOCK_TIMEOUT = [
+  '--lock-timeout <seconds>',
+  'wait this long for another orm migrate on the same database to finish (default 60)',
+  (v: string) => Number(v),
+] as const
+
 async function withMigrator(
   resolved: ResolvedConfig,
   io: Io,
   c: Colors,
+  options: LockOptions,
   body: (migrator: Migrator, resolved: ResolvedConfig) => Promise<void>,
 ): Promise<void> {
   const schema = resolved.config.schema ?? defineSchema({})
@@ -160,6 +175,7 @@ async function withMigrator(
     dir: resolved.migrationsDir,
     table: resolved.migrationsTable,
     load: moduleLoader(resolved.root),
+    lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
     onProgress: (event: MigrationEvent) => {
       const verb = event.direction === 'up' ? 'Migrating' : 'Rolling back'
       if (event.phase === 'start') io.stdout(`  ${verb} ${event.name} ... `)
@@ -175,6 +191,12 @@ async function withMigrator(
   } finally {
     await db.close().catch(() => {})
   }
+}
+
+function lockTimeoutMs(seconds: number | undefined): number | undefined {
+  if (seconds === undefined) return undefined
+  if (!Number.isFinite(seconds) || seconds < 0) throw new CliError('--lock-timeout must be a number of seconds, 0 or more.')
+  return seconds * 1000
 }
 
 /** One line on stderr: the error's message, and with --debug its stack and causes. */

@@ -32,7 +32,7 @@ type TableColumns<S extends AnySchema, K extends TableKey<S>> = {
 export type TableHandle<S extends AnySchema, K extends TableKey<S>> = TableApi<S, K> & TableColumns<S, K>
 
 export interface DbMethods<S extends AnySchema> {
-  readonly schema: SchemaApi
+  readonly schema: SchemaApi<Db<S>>
   /** Runs `fn` in a transaction; a nested call is a savepoint. Rolls back on error; retries serialization failures if asked. */
   transaction<T>(fn: (tx: Db<S>) => Promise<T>, options?: TransactionOptions): Promise<T>
   /** Runs raw SQL from the `sql` template; values are always bound. Returns the rows (objects keyed by column). */
@@ -67,9 +67,9 @@ export function createDb<S extends AnySchema>(options: DbOptions<S>): Db<S> {
 /** The db object for a session: the pool's, or a transaction's. Table APIs are made on first access. */
 function makeDb<S extends AnySchema>(session: Session, schema: S): Db<S> {
   const db: Record<string, unknown> = {}
-  let schemaApi: SchemaApi | undefined
+  let schemaApi: SchemaApi<Db<S>> | undefined
   Object.defineProperties(db, {
-    schema: { get: () => (schemaApi ??= new SchemaApi(session, schema)), enumerable: false },
+    schema: { get: () => (schemaApi ??= new SchemaApi(session, schema, (s) => makeDb(s, schema))), enumerable: false },
     dialect: { value: session.core.dialect, enumerable: false },
     transaction: {
       value: <T>(fn: (tx: Db<S>) => Promise<T>, opts?: TransactionOptions) =>

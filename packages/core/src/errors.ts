@@ -31,6 +31,11 @@ export class UnknownColumnError extends OrmError {
   }
 }
 
+/** `db.schema.withLock` waited its timeout for a lock another process holds (another `orm migrate`). */
+export class LockTimeoutError extends OrmError {
+  override readonly code = 'LOCK_TIMEOUT'
+}
+
 /** findOrFail / firstOrFail found nothing. */
 export class NotFoundError extends OrmError {
   override readonly code = 'NOT_FOUND'

@@ -1,4 +1,4 @@
-import { DdlCompiler, type ColumnDefinitionNode } from '@orm/core'
+import { DdlCompiler, sql, type ColumnDefinitionNode, type SqlFragment } from '@orm/core'
 import { formatDateTime } from './codecs.js'
 
 /** CREATE/DROP TABLE for MySQL 8 and MariaDB (InnoDB). */
@@ -24,6 +24,19 @@ export class MysqlDdlCompiler extends DdlCompiler {
       // The base compiler adds CHECK (col IN (...)); a native ENUM would sort by position, not by text.
       case 'enum': return 'VARCHAR(255)'
     }
+  }
+
+  /** Unique constraints are indexes on MySQL: both are dropped with DROP INDEX ... ON. */
+  protected override dropIndex(table: string, name: string): string {
+    return `DROP INDEX ${this.q(name)} ON ${this.q(table)}`
+  }
+
+  protected override dropForeignKey(table: string, name: string): string {
+    return `ALTER TABLE ${this.q(table)} DROP FOREIGN KEY ${this.q(name)}`
+  }
+
+  protected override currentSchema(): SqlFragment {
+    return sql`DATABASE()`
   }
 
   /** Signed BIGINT, so that it matches the `bigint` columns of foreign keys that reference it. */

@@ -6,6 +6,7 @@ import { MysqlDdlCompiler } from './ddl-compiler.js'
 import { MysqlDriver, serverAddress, type MysqlOptions } from './driver.js'
 import { mapMysqlError } from './errors.js'
 import { MysqlIntrospector } from './introspector.js'
+import { MysqlNamedLock } from './lock.js'
 
 /** MySQL 8 and MariaDB. Server facts the capabilities do not carry (the upsert syntax) are kept from connect(). */
 export class MysqlDialect implements Dialect {
@@ -13,6 +14,7 @@ export class MysqlDialect implements Dialect {
   readonly capabilities: Capabilities
   readonly codecs = new MysqlCodecs()
   readonly introspector = new MysqlIntrospector()
+  readonly lock = new MysqlNamedLock()
   /** Set by the driver's connect(): what the server is. */
   server?: ServerInfo
 

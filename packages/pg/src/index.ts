@@ -6,6 +6,7 @@ import { PgDdlCompiler } from './ddl-compiler.js'
 import { PgDriver } from './driver.js'
 import { mapPgError } from './errors.js'
 import { PgIntrospector } from './introspector.js'
+import { PgAdvisoryLock } from './lock.js'
 import { describeServer, type PgOptions, type ServerInfo } from './server.js'
 
 /** The PostgreSQL dialect. Every part is a class, so an application can extend one and override a method. */
@@ -14,6 +15,7 @@ export class PgDialect implements Dialect {
   readonly capabilities: Capabilities = pgCapabilities
   readonly codecs: PgCodecs = new PgCodecs()
   readonly introspector: PgIntrospector = new PgIntrospector()
+  readonly lock: PgAdvisoryLock = new PgAdvisoryLock()
   readonly server: ServerInfo
 
   constructor(readonly options: PgOptions = {}) {
@@ -54,6 +56,7 @@ export { PgCodecs } from './codecs.js'
 export { PgDriver } from './driver.js'
 export { PgConnection } from './connection.js'
 export { PgIntrospector } from './introspector.js'
+export { PgAdvisoryLock } from './lock.js'
 export { StatementNames } from './statement-names.js'
 export { mapPgError, keyColumns } from './errors.js'
 export { pgCapabilities, capabilitiesFor } from './capabilities.js'

@@ -6,6 +6,7 @@ import { SqliteDdlCompiler } from './ddl-compiler.js'
 import { SqliteDriver, type SqliteOptions } from './driver.js'
 import { mapSqliteError } from './errors.js'
 import { SqliteIntrospector } from './introspector.js'
+import { SqliteWriteLock } from './lock.js'
 
 /** The SQLite dialect over better-sqlite3: `sqlite({ filename: 'app.db' })`, or ':memory:' by default. */
 export function sqlite(options: SqliteOptions = {}): Dialect {
@@ -18,6 +19,7 @@ export function sqlite(options: SqliteOptions = {}): Dialect {
     createDdlCompiler: (compiler: SqlCompiler) => new SqliteDdlCompiler(compiler),
     mapError: mapSqliteError,
     introspector: new SqliteIntrospector(),
+    lock: new SqliteWriteLock(),
   }
 }
 
@@ -31,5 +33,6 @@ export { SqliteDriver } from './driver.js'
 export type { SqliteOptions } from './driver.js'
 export { mapSqliteError } from './errors.js'
 export { SqliteIntrospector } from './introspector.js'
+export { SqliteWriteLock } from './lock.js'
 export { Mutex } from '@orm/core'
 export { StatementCache } from './statement-cache.js'

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url'
 import type { Dialect, SchemaApi, SqlFragment, TransactionOptions } from '@orm/core'
-import { SQL_NODE, sql } from '@orm/core'
+import { LockTimeoutError, SQL_NODE, sql } from '@orm/core'
 import { CliError, firstLine } from '../errors.js'
 import { listMigrations, type MigrationFile } from './files.js'
 
@@ -9,7 +9,7 @@ import { listMigrations, type MigrationFile } from './files.js'
  * `db.transaction`. It is a full `db` made with the config's schema, so `db.users` works too when one is set.
  */
 export interface MigrationDb {
-  readonly schema: SchemaApi
+  readonly schema: SchemaApi<MigrationDb>
   readonly dialect: Dialect
   execute<T = Record<string, unknown>>(query: SqlFragment): Promise<T[]>
   transaction<T>(fn: (tx: MigrationDb) => Promise<T>, options?: TransactionOptions): Promise<T>
@@ -47,6 +47,8 @@ export interface MigratorOptions {
   /** Loads a migration file (the CLI uses jiti, so files may be TypeScript). Default: `import()`. */
   load?: (path: string) => Promise<Record<string, unknown>>
   onProgress?: (event: MigrationEvent) => void
+  /** How long migrate and rollback wait for another run's lock. Default 60 000 ms. */
+  lockTimeoutMs?: number
 }
 
 interface Row {
@@ -62,7 +64,8 @@ const ident = (name: string) => ({ [SQL_NODE]: () => ({ kind: 'Table' as const, 
  * Runs migration files in name order and records each in the migrations table (name, batch, ran_at), Laravel
  * style: one `migrate` is one batch, `rollback` undoes the last batch. Each migration and its record run in one
  * transaction where the dialect's DDL is transactional (PostgreSQL, SQLite); elsewhere (MySQL, MariaDB) a
- * failing migration leaves the statements before the failure applied, and is not recorded.
+ * failing migration leaves the statements before the failure applied, and is not recorded. `migrate` and
+ * `rollback` hold a lock across processes for their run, so two runs at once never apply a migration twice.
  */
 export class Migrator {
   readonly table: string
@@ -70,6 +73,7 @@ export class Migrator {
   private readonly dir: string
   private readonly load: (path: string) => Promise<Record<string, unknown>>
   private readonly onProgress: (event: MigrationEvent) => void
+  private readonly lockTimeoutMs: number
   private ensured = false
 
   constructor(options: MigratorOptions) {
@@ -78,6 +82,7 @@ export class Migrator {
     this.table = options.table ?? 'orm_migrations'
     this.load = options.load ?? ((path) => import(pathToFileURL(path).href))
     this.onProgress = options.onProgress ?? (() => {})
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000
   }
 
   /** Whether each migration runs in a transaction with its record. */
@@ -111,9 +116,16 @@ export class Migrator {
     return this.files().filter((f) => !ran.has(f.name))
   }
 
-  /** Runs every pending migration, in one new batch. Stops at the first failure (the ones before it stay). */
-  async migrate(): Promise<{ batch: number; migrations: string[] }> {
-    const rows = await this.ran()
+  /**
+   * Runs every pending migration, in one new batch. Stops at the first failure (the ones before it stay).
+   * Holds the migration lock meanwhile: a second run waits for it, then finds nothing pending.
+   */
+  migrate(): Promise<{ batch: number; migrations: string[] }> {
+    return this.locked((db) => this.migrateOn(db))
+  }
+
+  private async migrateOn(db: MigrationDb): Promise<{ batch: number; migrations: string[] }> {
+    const rows = await this.ran(db)
     const ran = new Set(rows.map((r) => r.name))
     const pending = this.files().filter((f) => !ran.has(f.name))
     const batch = Math.max(0, ...rows.map((r) => r.batch)) + 1
@@ -123,17 +135,21 @@ export class Migrator {
     for (const file of pending) modules.set(file.name, await this.module(file, 'up'))
     const done: string[] = []
     for (const file of pending) {
-      await this.runOne(file.name, 'up', modules.get(file.name)!, async (db) => {
-        await db.execute(sql`INSERT INTO ${ident(this.table)} (${ident('name')}, ${ident('batch')}, ${ident('ran_at')}) VALUES (${file.name}, ${batch}, ${new Date()})`)
+      await this.runOne(db, file.name, 'up', modules.get(file.name)!, async (tx) => {
+        await tx.execute(sql`INSERT INTO ${ident(this.table)} (${ident('name')}, ${ident('batch')}, ${ident('ran_at')}) VALUES (${file.name}, ${batch}, ${new Date()})`)
       })
       done.push(file.name)
     }
     return { batch, migrations: done }
   }
 
-  /** Undoes the last batch (or the last `steps` migrations), newest first, with each migration's `down`. */
-  async rollback(options: { steps?: number } = {}): Promise<{ batch?: number; migrations: string[] }> {
-    const rows = await this.ran()
+  /** Undoes the last batch (or the last `steps` migrations), newest first, with each migration's `down`. Locked as migrate. */
+  rollback(options: { steps?: number } = {}): Promise<{ batch?: number; migrations: string[] }> {
+    return this.locked((db) => this.rollbackOn(db, options))
+  }
+
+  private async rollbackOn(db: MigrationDb, options: { steps?: number }): Promise<{ batch?: number; migrations: string[] }> {
+    const rows = await this.ran(db)
     if (rows.length === 0) return { migrations: [] }
     const newestFirst = [...rows].reverse()
     let targets: Row[]
@@ -154,18 +170,35 @@ export class Migrator {
     }
     const done: string[] = []
     for (const row of targets) {
-      await this.runOne(row.name, 'down', modules.get(row.name)!, async (db) => {
-        await db.execute(sql`DELETE FROM ${ident(this.table)} WHERE ${ident('name')} = ${row.name}`)
+      await this.runOne(db, row.name, 'down', modules.get(row.name)!, async (tx) => {
+        await tx.execute(sql`DELETE FROM ${ident(this.table)} WHERE ${ident('name')} = ${row.name}`)
       })
       done.push(row.name)
     }
     return { batch: options.steps === undefined ? targets[0].batch : undefined, migrations: done }
   }
 
+  /**
+   * Runs `fn` holding the lock named after the migrations table (see SchemaApi.withLock), with the db to run
+   * on under it (on SQLite the lock is a transaction and everything must go through it).
+   */
+  private locked<T>(fn: (db: MigrationDb) => Promise<T>): Promise<T> {
+    return this.db.schema.withLock(this.table, fn, { timeoutMs: this.lockTimeoutMs }).catch((error: unknown) => {
+      if (error instanceof LockTimeoutError) {
+        throw new CliError(
+          `Another orm migrate or migrate:rollback is running on this database: waited ${this.lockTimeoutMs / 1000} s ` +
+            'for its lock. Run again when it has finished (or wait longer with --lock-timeout <seconds>).',
+          { cause: error },
+        )
+      }
+      throw error
+    })
+  }
+
   /** Creates the migrations table when it is not there yet. */
-  async ensureTable(): Promise<void> {
+  async ensureTable(db: MigrationDb = this.db): Promise<void> {
     if (this.ensured) return
-    await this.db.schema.createTable(
+    await db.schema.createTable(
       this.table,
       (t) => {
         t.string('name').primary()
@@ -178,9 +211,9 @@ export class Migrator {
   }
 
   /** The recorded migrations, in the order they ran. */
-  private async ran(): Promise<Row[]> {
-    await this.ensureTable()
-    const rows = await this.db.execute<{ name: string; batch: unknown; ran_at: unknown }>(
+  private async ran(db: MigrationDb = this.db): Promise<Row[]> {
+    await this.ensureTable(db)
+    const rows = await db.execute<{ name: string; batch: unknown; ran_at: unknown }>(
       sql`SELECT ${ident('name')}, ${ident('batch')}, ${ident('ran_at')} FROM ${ident(this.table)}`,
     )
     return rows
@@ -202,16 +235,22 @@ export class Migrator {
     return exports as Migration
   }
 
-  private async runOne(name: string, direction: 'up' | 'down', mod: Migration, record: (db: MigrationDb) => Promise<void>): Promise<void> {
+  private async runOne(
+    db: MigrationDb,
+    name: string,
+    direction: 'up' | 'down',
+    mod: Migration,
+    record: (db: MigrationDb) => Promise<void>,
+  ): Promise<void> {
     this.onProgress({ direction, name, phase: 'start' })
     const started = performance.now()
-    const body = async (db: MigrationDb) => {
-      await mod[direction]!(db)
-      await record(db)
+    const body = async (scope: MigrationDb) => {
+      await mod[direction]!(scope)
+      await record(scope)
     }
     try {
-      if (this.transactional) await this.db.transaction((tx) => body(tx))
-      else await body(this.db)
+      if (this.transactional) await db.transaction((tx) => body(tx))
+      else await body(db)
     } catch (error) {
       const undone = this.transactional
         ? 'it was rolled back'

@@ -74,6 +74,22 @@ export interface Introspector {
 }
 
 /**
+ * A lock across processes, named per database (`orm migrate` holds one for its run). How a dialect takes it is
+ * its own: an advisory lock of the session (PostgreSQL, MySQL), or the database's write lock (SQLite).
+ */
+export interface DialectLock {
+  /**
+   * true: the lock is a write transaction on the connection (SQLite's BEGIN IMMEDIATE). The work under it runs
+   * on that connection, its transactions becoming savepoints, and `release` commits what it did.
+   * false: the connection only holds the lock; the work runs on other connections of the pool.
+   */
+  readonly transactional: boolean
+  /** Takes the lock on this connection, waiting up to `timeoutMs`; false when another holder kept it that long. */
+  acquire(connection: Connection, name: string, timeoutMs: number): Promise<boolean>
+  release(connection: Connection, name: string): Promise<void>
+}
+
+/**
  * A dialect: everything the core needs to talk to one kind of database. The core asks its capabilities,
  * never its name (the name is only for messages).
  */
@@ -88,4 +104,6 @@ export interface Dialect {
   /** Map a driver error to the ORM's error classes (constraint errors normalized; QueryError otherwise). */
   mapError(error: unknown, sql?: string): OrmError
   readonly introspector?: Introspector
+  /** A lock across processes; without one, `db.schema.withLock` runs its function unlocked. */
+  readonly lock?: DialectLock
 }

@@ -1,7 +1,11 @@
 import { SchemaError } from '../errors.js'
 import type { ColumnKind } from '../schema/columns.js'
 import type { SqlCompiler } from './compiler.js'
-import type { ColumnDefinitionNode, CreateTableNode, DdlNode, DropTableNode } from './ddl.js'
+import type {
+  AlterActionNode, AlterTableNode, ColumnDefinitionNode, CreateTableNode, DdlNode, DropTableNode, ForeignKeyNode, IndexNode,
+  RenameTableNode,
+} from './ddl.js'
+import { sql, type SqlFragment } from './sql-template.js'
 
 /**
  * Compiles DDL nodes to statements. Dialects override `columnType`, the default-value hooks and the
@@ -14,7 +18,12 @@ export abstract class DdlCompiler {
   protected readonly inlineIndexes: boolean = false
 
   compile(node: DdlNode): string[] {
-    return node.kind === 'CreateTable' ? this.createTable(node) : [this.dropTable(node)]
+    switch (node.kind) {
+      case 'CreateTable': return this.createTable(node)
+      case 'DropTable': return [this.dropTable(node)]
+      case 'AlterTable': return node.actions.flatMap((action) => this.alterAction(node, action))
+      case 'RenameTable': return [this.renameTable(node)]
+    }
   }
 
   /** The database type of a column kind. */
@@ -37,25 +46,98 @@ export abstract class DdlCompiler {
       if (idx.unique) parts.push(`CONSTRAINT ${this.q(idx.name)} UNIQUE (${columns})`)
       else if (this.inlineIndexes) parts.push(`INDEX ${this.q(idx.name)} (${columns})`)
     }
-    for (const fk of node.foreignKeys) {
-      let clause = `CONSTRAINT ${this.q(fk.name)} FOREIGN KEY (${fk.columns.map((c) => this.q(c)).join(', ')}) ` +
-        `REFERENCES ${this.q(fk.table)} (${fk.references.map((c) => this.q(c)).join(', ')})`
-      if (fk.onDelete) clause += ` ON DELETE ${this.referentialAction(fk.onDelete)}`
-      if (fk.onUpdate) clause += ` ON UPDATE ${this.referentialAction(fk.onUpdate)}`
-      parts.push(clause)
-    }
+    for (const fk of node.foreignKeys) parts.push(this.foreignKeyConstraint(fk))
     const head = `CREATE TABLE ${node.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.q(node.name)}`
     const statements = [`${head} (\n  ${parts.join(',\n  ')}\n)${this.tableSuffix()}`]
     for (const idx of node.indexes) {
-      if (idx.unique || this.inlineIndexes) continue
-      const columns = idx.columns.map((c) => this.q(c)).join(', ')
-      statements.push(`CREATE INDEX ${node.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.q(idx.name)} ON ${this.q(node.name)} (${columns})`)
+      if (!idx.unique && !this.inlineIndexes) statements.push(this.createIndex(node.name, idx, node.ifNotExists))
     }
     return statements
   }
 
   dropTable(node: DropTableNode): string {
     return `DROP TABLE ${node.ifExists ? 'IF EXISTS ' : ''}${this.q(node.name)}`
+  }
+
+  renameTable(node: RenameTableNode): string {
+    return `ALTER TABLE ${this.q(node.from)} RENAME TO ${this.q(node.to)}`
+  }
+
+  /** The statements of one alterTable change. */
+  protected alterAction(node: AlterTableNode, action: AlterActionNode): string[] {
+    const alter = `ALTER TABLE ${this.q(node.name)}`
+    switch (action.kind) {
+      case 'AddColumn': {
+        const statements = [`${alter} ADD COLUMN ${this.addedColumnDefinition(node.name, action.column, action.foreignKey)}`]
+        // The foreign key after its index, so that MySQL uses ours instead of making one.
+        for (const idx of action.indexes) statements.push(this.addIndex(node.name, idx))
+        if (action.foreignKey && !this.foreignKeyOnAddColumn) statements.push(`${alter} ADD ${this.foreignKeyConstraint(action.foreignKey)}`)
+        return statements
+      }
+      case 'DropColumn': return [`${alter} DROP COLUMN ${this.q(action.name)}`]
+      case 'RenameColumn': return [`${alter} RENAME COLUMN ${this.q(action.from)} TO ${this.q(action.to)}`]
+      case 'AddIndex': return [this.addIndex(node.name, action.index)]
+      case 'DropIndex': return [this.dropIndex(node.name, action.name, action.unique)]
+      case 'AddForeignKey': return [`${alter} ADD ${this.foreignKeyConstraint(action.foreignKey)}`]
+      case 'DropForeignKey': return [this.dropForeignKey(node.name, action.name)]
+    }
+  }
+
+  /**
+   * A new column's foreign key is declared in its ADD COLUMN (`REFERENCES ...`) instead of with a separate
+   * ADD CONSTRAINT: SQLite cannot add a constraint to an existing table.
+   */
+  protected readonly foreignKeyOnAddColumn: boolean = false
+
+  /** The definition after ADD COLUMN; dialects check here what their ALTER TABLE cannot add. */
+  protected addedColumnDefinition(_table: string, column: ColumnDefinitionNode, foreignKey?: ForeignKeyNode): string {
+    const definition = this.columnDefinition(column, column.config.primaryKey === true)
+    return foreignKey && this.foreignKeyOnAddColumn ? `${definition} CONSTRAINT ${this.q(foreignKey.name)} ${this.references(foreignKey)}` : definition
+  }
+
+  protected createIndex(table: string, idx: IndexNode, ifNotExists = false): string {
+    const columns = idx.columns.map((c) => this.q(c)).join(', ')
+    return `CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists ? 'IF NOT EXISTS ' : ''}${this.q(idx.name)} ON ${this.q(table)} (${columns})`
+  }
+
+  /** An index added to an existing table; a unique one is a named UNIQUE constraint (SQLite: a unique index). */
+  protected addIndex(table: string, idx: IndexNode): string {
+    if (!idx.unique) return this.createIndex(table, idx)
+    return `ALTER TABLE ${this.q(table)} ADD CONSTRAINT ${this.q(idx.name)} UNIQUE (${idx.columns.map((c) => this.q(c)).join(', ')})`
+  }
+
+  protected dropIndex(table: string, name: string, unique: boolean): string {
+    return unique ? `ALTER TABLE ${this.q(table)} DROP CONSTRAINT ${this.q(name)}` : `DROP INDEX ${this.q(name)}`
+  }
+
+  protected dropForeignKey(table: string, name: string): string {
+    return `ALTER TABLE ${this.q(table)} DROP CONSTRAINT ${this.q(name)}`
+  }
+
+  protected foreignKeyConstraint(fk: ForeignKeyNode): string {
+    return `CONSTRAINT ${this.q(fk.name)} FOREIGN KEY (${fk.columns.map((c) => this.q(c)).join(', ')}) ${this.references(fk)}`
+  }
+
+  protected references(fk: ForeignKeyNode): string {
+    let clause = `REFERENCES ${this.q(fk.table)} (${fk.references.map((c) => this.q(c)).join(', ')})`
+    if (fk.onDelete) clause += ` ON DELETE ${this.referentialAction(fk.onDelete)}`
+    if (fk.onUpdate) clause += ` ON UPDATE ${this.referentialAction(fk.onUpdate)}`
+    return clause
+  }
+
+  /** A query that returns a row when the table exists (in the connection's current schema or database). */
+  tableExists(table: string): SqlFragment {
+    return sql`SELECT 1 AS found FROM information_schema.tables WHERE table_schema = ${this.currentSchema()} AND table_name = ${table}`
+  }
+
+  /** A query that returns a row when the table has the column. */
+  columnExists(table: string, column: string): SqlFragment {
+    return sql`SELECT 1 AS found FROM information_schema.columns WHERE table_schema = ${this.currentSchema()} AND table_name = ${table} AND column_name = ${column}`
+  }
+
+  /** The schema (PostgreSQL) or database (MySQL) that unqualified table names resolve in. */
+  protected currentSchema(): SqlFragment {
+    return sql`current_schema()`
   }
 
   protected columnDefinition(column: ColumnDefinitionNode, inlinePrimaryKey: boolean): string {

@@ -39,7 +39,40 @@ export interface DropTableNode {
   readonly ifExists?: boolean
 }
 
-export type DdlNode = CreateTableNode | DropTableNode
+/** `ALTER TABLE ... RENAME TO ...`. */
+export interface RenameTableNode {
+  readonly kind: 'RenameTable'
+  readonly from: string
+  readonly to: string
+}
+
+/** One change of `alterTable`, in the order the blueprint declared it. */
+export type AlterActionNode =
+  | {
+    readonly kind: 'AddColumn'
+    readonly column: ColumnDefinitionNode
+    readonly foreignKey?: ForeignKeyNode
+    /** Its `.index()`, `.unique()` and a foreign key's index, added after the column. */
+    readonly indexes: readonly IndexNode[]
+  }
+  | { readonly kind: 'DropColumn'; readonly name: string }
+  | { readonly kind: 'RenameColumn'; readonly from: string; readonly to: string }
+  | { readonly kind: 'AddIndex'; readonly index: IndexNode }
+  | { readonly kind: 'DropIndex'; readonly name: string; readonly unique: boolean }
+  | { readonly kind: 'AddForeignKey'; readonly foreignKey: ForeignKeyNode }
+  | { readonly kind: 'DropForeignKey'; readonly name: string }
+
+/**
+ * `alterTable(name, (t) => ...)`: the changes to an existing table. Each action compiles to its own statements;
+ * the dialect's DDL compiler decides how (SQLite declares a new column's foreign key inline, for instance).
+ */
+export interface AlterTableNode {
+  readonly kind: 'AlterTable'
+  readonly name: string
+  readonly actions: readonly AlterActionNode[]
+}
+
+export type DdlNode = CreateTableNode | DropTableNode | AlterTableNode | RenameTableNode
 
 /** A constraint or index name that fits every database's identifier limit (PostgreSQL truncates past 63 bytes). */
 export function constraintName(table: string, columns: readonly string[], suffix: string): string {
