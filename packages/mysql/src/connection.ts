@@ -17,6 +17,13 @@ const LEVELS: Record<Isolation, string> = {
 
 export type QueryDefaults = Omit<QueryOptions, 'sql' | 'values'>
 
+/**
+ * Array rows are the ORM's, decoded by the column codecs: there a BIGINT within 2^53 comes as a number (mysql2
+ * then skips its 64-bit string arithmetic per value) and only a larger one as text, which the codec turns into
+ * a bigint or refuses in number mode. Object rows (db.execute) keep the driver defaults: every BIGINT as text.
+ */
+const DECODED_ROWS = { bigNumberStrings: false } as const
+
 /** One pooled mysql2 connection. */
 export class MysqlConnection implements Connection {
   private broken = false
@@ -29,7 +36,13 @@ export class MysqlConnection implements Connection {
   ) {}
 
   async execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult> {
-    const options: QueryOptions = { ...this.defaults, sql: query.sql, values: query.params as any[], rowsAsArray: rowMode === 'array' }
+    const options: QueryOptions = {
+      ...this.defaults,
+      ...(rowMode === 'array' ? DECODED_ROWS : undefined),
+      sql: query.sql,
+      values: query.params as any[],
+      rowsAsArray: rowMode === 'array',
+    }
     try {
       const [result] = NOT_PREPARED.test(query.sql) ? await this.raw.query(options) : await this.raw.execute(options)
       return toDriverResult(result, query.sql)
