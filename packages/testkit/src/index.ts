@@ -13,7 +13,8 @@ import { eagerLoadingSuite } from './suites/eager-loading.js'
 import { relationFilterSuite } from './suites/relation-filters.js'
 import { graphSuite } from './suites/graphs.js'
 import { associationSuite } from './suites/associations.js'
-import { differentialSuite, reliabilitySuite } from './suites/reliability.js'
+import { reliabilitySuite } from './suites/reliability.js'
+import { differentialSuite } from './suites/differential.js'
 
 export type { ConformanceOptions, FaultHooks, SuiteContext, UnreachableCase } from './context.js'
 export { requireCapabilities, missingCapabilities, capabilitiesOf, hasCapability, MISSING_CAPABILITY } from './capabilities.js'
@@ -21,6 +22,7 @@ export type { CapabilityFlag } from './capabilities.js'
 export { useDb, seed } from './context.js'
 export * as fixtures from './fixtures.js'
 export * as relationFixtures from './relation-fixtures.js'
+export * as differential from './differential/index.js'
 export { useRelationDb, seedRelations } from './relation-context.js'
 
 /**
