@@ -3,24 +3,12 @@
  * Each dialect runs the script on fresh tables; the results are compared value by value.
  */
 import { createDb, sql, type Dialect } from '@orm/core'
-import { mysql } from '@orm/mysql'
-import { pg } from '@orm/pg'
-import { sqlite } from '@orm/sqlite'
 import { fixtures } from '@orm/testkit'
 import { describe, expect, it } from 'vitest'
-import { selected, urlFromEnv } from '../src/databases.js'
+import { comparedDialects } from '../src/dialects.js'
 
 // SQLite is the reference every other dialect is compared with, so it always runs here.
-const dialects: [string, () => Dialect][] = [['sqlite', () => sqlite()]]
-const pgUrl = selected('pg') ? urlFromEnv('pg') : undefined
-const mysqlUrl = selected('mysql') ? urlFromEnv('mysql') : undefined
-const mariadbUrl = selected('mariadb') ? urlFromEnv('mariadb') : undefined
-if (pgUrl) dialects.push(['pg', () => pg({ connectionString: pgUrl })])
-if (mysqlUrl) {
-  dialects.push(['mysql', () => mysql({ uri: mysqlUrl })])
-  dialects.push(['mysql (MySQL 8.0 profile)', () => mysql({ uri: mysqlUrl, profile: 'mysql-8.0' })])
-}
-if (mariadbUrl) dialects.push(['mariadb', () => mysql({ uri: mariadbUrl })])
+const dialects = comparedDialects()
 
 /** Dates, bigints and bytes as comparable plain values; the auto-generated uuid and times are masked. */
 function plain(value: unknown): unknown {
