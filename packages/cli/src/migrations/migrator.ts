@@ -125,7 +125,7 @@ export class Migrator {
   }
 
   private async migrateOn(db: MigrationDb): Promise<{ batch: number; migrations: string[] }> {
-    const rows = await this.ran(db)
+    const rows = await this.ran(db, true)
     const ran = new Set(rows.map((r) => r.name))
     const pending = this.files().filter((f) => !ran.has(f.name))
     const batch = Math.max(0, ...rows.map((r) => r.batch)) + 1
@@ -149,7 +149,7 @@ export class Migrator {
   }
 
   private async rollbackOn(db: MigrationDb, options: { steps?: number }): Promise<{ batch?: number; migrations: string[] }> {
-    const rows = await this.ran(db)
+    const rows = await this.ran(db, true)
     if (rows.length === 0) return { migrations: [] }
     const newestFirst = [...rows].reverse()
     let targets: Row[]
@@ -210,9 +210,13 @@ export class Migrator {
     this.ensured = true
   }
 
-  /** The recorded migrations, in the order they ran. */
-  private async ran(db: MigrationDb = this.db): Promise<Row[]> {
-    await this.ensureTable(db)
+  /**
+   * The recorded migrations, in the order they ran. Only migrate and rollback (under the lock) create the
+   * table: status and pending only read, so they never wait for a run that holds SQLite's write lock.
+   */
+  private async ran(db: MigrationDb = this.db, create = false): Promise<Row[]> {
+    if (create) await this.ensureTable(db)
+    else if (!this.ensured && !(await db.schema.hasTable(this.table))) return []
     const rows = await db.execute<{ name: string; batch: unknown; ran_at: unknown }>(
       sql`SELECT ${ident('name')}, ${ident('batch')}, ${ident('ran_at')} FROM ${ident(this.table)}`,
     )
