@@ -158,7 +158,7 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
   ]
   const extrasAt = columns.length + extraMatch.length + pivotColumns.length
   const isPivot = link.pivot !== undefined
-  const pk = link.targetMeta.primaryKey.map((p) => n.order(n.column(link.targetMeta.byProp.get(p)!.name, alias), 'asc'))
+  const pk = keyOrder(link, alias)
   const perParent = parts.limit !== undefined || (parts.offset ?? 0) > 0
   // Only the order within each parent's rows matters. Leading with the match key lets an index on it (the
   // foreign key's, the pivot's primary key) give the rows in order without a sort.
@@ -205,6 +205,23 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
   // Key columns only added for matching are dropped after the nested loads, so a row has what select() asked for.
   const strip = columns.filter((c) => !parts.columns.includes(c))
   return { rows, matches, childCtx: { ...childCtx, pivot: undefined }, tree: parts.tree, strip }
+}
+
+/**
+ * The target's primary key, ascending: the tie-breaker of every child order. Over a pivot whose related key is
+ * that primary key, the pivot's column is ordered by instead (equal through the join): with the match key
+ * before it, the pivot's own primary key gives that order without a sort.
+ */
+function keyOrder(link: RelationLink, alias: string): OrderNode[] {
+  const meta = link.targetMeta
+  const relation = link.relation
+  const viaPivot =
+    link.pivot !== undefined &&
+    'pivotRelatedKey' in relation &&
+    relation.relatedKey.length === meta.primaryKey.length &&
+    relation.relatedKey.every((c, i) => c.prop === meta.primaryKey[i])
+  if (viaPivot) return relation.pivotRelatedKey.map((c) => n.order(n.column(c.name, link.pivot!.alias(alias)), 'asc'))
+  return meta.primaryKey.map((p) => n.order(n.column(meta.byProp.get(p)!.name, alias), 'asc'))
 }
 
 /** An order without the terms over a column that an earlier term already orders by (they change nothing). */
