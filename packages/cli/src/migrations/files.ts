@@ -73,6 +73,7 @@ export function migrationSource(slug: string, options: { table?: string } = {}):
   return head +
     `export async function up(db: MigrationDb): Promise<void> {\n` +
     `  // await db.schema.createTable('flights', (t) => { t.id(); t.string('name'); t.timestamps() })\n` +
+    `  // await db.schema.alterTable('flights', (t) => { t.string('airline').nullable() })\n` +
     `  // await db.execute(sql\`UPDATE ...\`)   (import { sql } from '@orm/core')\n` +
     `}\n\n` +
     `export async function down(db: MigrationDb): Promise<void> {\n` +
