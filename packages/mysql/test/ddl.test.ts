@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Connection, CreateTableNode } from '@orm/core'
+import { Blueprint, type Connection, type CreateTableNode } from '@orm/core'
 import { MysqlCodecs, MysqlCompiler, MysqlDdlCompiler, mysql, mysql80Capabilities, type MysqlDriver } from '../src/index.js'
 import { announceSkip, col, column, url } from './helpers.js'
 
@@ -69,6 +69,26 @@ describe('MysqlDdlCompiler', () => {
         ].join(',\n  ') +
         '\n)' +
         SUFFIX,
+    ])
+  })
+
+  it('alterTable: the index before the foreign key (MySQL would make its own), DROP INDEX ... ON, DROP FOREIGN KEY', () => {
+    const blueprint = new Blueprint('members', undefined, 'alter')
+    blueprint.text('bio').default('none')
+    blueprint.foreignId('teamId').constrained().onDelete('cascade')
+    blueprint.unique(['bio'], 'members_bio_once')
+    blueprint.dropUnique('members_bio_once')
+    blueprint.dropIndex(['x'])
+    blueprint.dropForeign(['teamId'])
+    expect(ddl.compile(blueprint.toAlterNode())).toEqual([
+      "ALTER TABLE `members` ADD COLUMN `bio` LONGTEXT NOT NULL DEFAULT ('none')",
+      'ALTER TABLE `members` ADD COLUMN `team_id` BIGINT NOT NULL',
+      'CREATE INDEX `members_team_id_index` ON `members` (`team_id`)',
+      'ALTER TABLE `members` ADD CONSTRAINT `members_team_id_foreign` FOREIGN KEY (`team_id`) REFERENCES `teams` (`id`) ON DELETE CASCADE',
+      'ALTER TABLE `members` ADD CONSTRAINT `members_bio_once` UNIQUE (`bio`)',
+      'DROP INDEX `members_bio_once` ON `members`',
+      'DROP INDEX `members_x_index` ON `members`',
+      'ALTER TABLE `members` DROP FOREIGN KEY `members_team_id_foreign`',
     ])
   })
 

@@ -1,4 +1,4 @@
-import { col, type ColumnDefinitionNode, type CreateTableNode, type AnyColumn } from '@orm/core'
+import { Blueprint, col, type ColumnDefinitionNode, type CreateTableNode, type AnyColumn } from '@orm/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PgCodecs, PgCompiler, PgDdlCompiler, pgCapabilities } from '../src/index.js'
 import { announceSkip, TestDb, url } from './support.js'
@@ -73,6 +73,30 @@ describe('PgDdlCompiler', () => {
         ')',
       'CREATE INDEX "pgdrv_kinds_big_index" ON "pgdrv_kinds" ("big")',
     ])
+  })
+
+  it('alterTable: each change its statement, every identifier quoted, constraints named and dropped by name', () => {
+    const blueprint = new Blueprint('my members', undefined, 'alter')
+    blueprint.string('nick"name').nullable().unique()
+    blueprint.foreignId('teamId').nullable().constrained().onDelete('set null')
+    blueprint.renameColumn('a', 'b')
+    blueprint.dropColumn('c')
+    blueprint.dropIndex(['x'])
+    blueprint.dropUnique(['nick"name'])
+    blueprint.dropForeign('my members_team_id_foreign')
+    expect(ddl.compile(blueprint.toAlterNode())).toEqual([
+      'ALTER TABLE "my members" ADD COLUMN "nick""name" varchar(255)',
+      'ALTER TABLE "my members" ADD CONSTRAINT "my members_nick""name_unique" UNIQUE ("nick""name")',
+      'ALTER TABLE "my members" ADD COLUMN "team_id" bigint',
+      'CREATE INDEX "my members_team_id_index" ON "my members" ("team_id")',
+      'ALTER TABLE "my members" ADD CONSTRAINT "my members_team_id_foreign" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE SET NULL',
+      'ALTER TABLE "my members" RENAME COLUMN "a" TO "b"',
+      'ALTER TABLE "my members" DROP COLUMN "c"',
+      'DROP INDEX "my members_x_index"',
+      'ALTER TABLE "my members" DROP CONSTRAINT "my members_nick""name_unique"',
+      'ALTER TABLE "my members" DROP CONSTRAINT "my members_team_id_foreign"',
+    ])
+    expect(ddl.compile({ kind: 'RenameTable', from: 'a', to: 'b"c' })).toEqual(['ALTER TABLE "a" RENAME TO "b""c"'])
   })
 
   it('writes a composite primary key and a foreign key with ON DELETE CASCADE', () => {

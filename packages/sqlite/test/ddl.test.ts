@@ -1,4 +1,4 @@
-import { ForeignKeyConstraintError, QueryError, type CreateTableNode } from '@orm/core'
+import { Blueprint, ForeignKeyConstraintError, QueryError, ValidationError, type CreateTableNode } from '@orm/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { col, column, openDatabase, rows, runAll } from './helpers.js'
 
@@ -76,6 +76,35 @@ describe('SqliteDdlCompiler', () => {
         ')',
       'CREATE INDEX "items_count_idx" ON "items" ("count")',
     ])
+  })
+
+  it('alterTable: a new foreign key inside ADD COLUMN, a unique as a unique index, DROP INDEX', async () => {
+    const { ddl } = await openDatabase()
+    const blueprint = new Blueprint('members', undefined, 'alter')
+    blueprint.foreignId('teamId').nullable().constrained().onDelete('set null')
+    blueprint.string('code').default('x').unique()
+    blueprint.dropUnique(['code'])
+    expect(ddl.compile(blueprint.toAlterNode())).toEqual([
+      'ALTER TABLE "members" ADD COLUMN "team_id" BIGINT CONSTRAINT "members_team_id_foreign" REFERENCES "teams" ("id") ON DELETE SET NULL',
+      'CREATE INDEX "members_team_id_index" ON "members" ("team_id")',
+      `ALTER TABLE "members" ADD COLUMN "code" VARCHAR(255) NOT NULL DEFAULT 'x'`,
+      'CREATE UNIQUE INDEX "members_code_unique" ON "members" ("code")',
+      'DROP INDEX "members_code_unique"',
+    ])
+  })
+
+  it('alterTable: what ADD COLUMN cannot do is a ValidationError naming it', async () => {
+    const { ddl } = await openDatabase()
+    const refused = (build: (t: Blueprint) => void) => {
+      const blueprint = new Blueprint('members', undefined, 'alter')
+      build(blueprint)
+      return () => ddl.compile(blueprint.toAlterNode())
+    }
+    expect(refused((t) => t.foreignId('teamId').constrained())).toThrow(/SQLite cannot add column "team_id" with a foreign key unless it is nullable/)
+    expect(refused((t) => t.integer('n'))).toThrow(/as NOT NULL without a default/)
+    expect(refused((t) => t.timestamps())).toThrow(/with the expression default \(strftime/)
+    expect(refused((t) => t.id())).toThrow(/as a primary key/)
+    expect(refused((t) => t.dropForeign(['teamId']))).toThrow(ValidationError)
   })
 
   it('writes a composite primary key, a unique constraint, an index and a cascading foreign key', async () => {
