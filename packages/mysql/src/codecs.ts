@@ -17,9 +17,9 @@ function toBuffer(value: unknown): Buffer {
 }
 
 /**
- * Values to and from mysql2. The driver runs with `dateStrings`, `supportBigNumbers` and `jsonStrings`, so
- * DATETIME and JSON arrive as text and a BIGINT beyond 2^53 as text (a smaller one as a number in the ORM's
- * rows, see connection.ts), decoded here, losing nothing.
+ * Values to and from mysql2. The driver runs with `supportBigNumbers` and `jsonStrings`: JSON arrives as text,
+ * a BIGINT beyond 2^53 as text, and in the ORM's rows (see connection.ts) a smaller BIGINT as a number, a
+ * DATETIME as a Date read in UTC and a DATE as text; all decoded here, losing nothing.
  */
 export class MysqlCodecs implements Codecs {
   encode(value: unknown, type?: ColumnKind): unknown {

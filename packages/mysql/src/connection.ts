@@ -20,9 +20,11 @@ export type QueryDefaults = Omit<QueryOptions, 'sql' | 'values'>
 /**
  * Array rows are the ORM's, decoded by the column codecs: there a BIGINT within 2^53 comes as a number (mysql2
  * then skips its 64-bit string arithmetic per value) and only a larger one as text, which the codec turns into
- * a bigint or refuses in number mode. Object rows (db.execute) keep the driver defaults: every BIGINT as text.
+ * a bigint or refuses in number mode; a DATETIME comes as a Date made by mysql2 from its binary fields in UTC
+ * (the session time zone is UTC), not as text written out and parsed again; a DATE stays 'YYYY-MM-DD' text.
+ * Object rows (db.execute) keep the driver defaults: BIGINT and DATETIME as text.
  */
-const DECODED_ROWS = { bigNumberStrings: false } as const
+const DECODED_ROWS: QueryDefaults = { bigNumberStrings: false, dateStrings: ['DATE'] }
 
 /** One pooled mysql2 connection. */
 export class MysqlConnection implements Connection {

@@ -120,7 +120,9 @@ export class MysqlDriver implements Driver {
     const given = { uri, host, port, user, password, database, connectionLimit }
     const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined))
     // Evicted statements are closed; this bound keeps a pool under the server's max_prepared_stmt_count (16382).
-    return { ...defined, ...QUERY_DEFAULTS, ...POOL_ONLY, maxPreparedStatements: 500 }
+    // mysql2 ORs a statement's bigNumberStrings with the pool's: the pool leaves it off, so the ORM's array rows
+    // (connection.ts) can read a BIGINT within 2^53 as a number while db.execute's object rows ask for text.
+    return { ...defined, ...QUERY_DEFAULTS, bigNumberStrings: false, ...POOL_ONLY, maxPreparedStatements: 500 }
   }
 }
 

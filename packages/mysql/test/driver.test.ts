@@ -283,7 +283,9 @@ describe.skipIf(!url)('MySQL driver through the Dialect', () => {
       ctx.compiler.compile({ kind: 'Delete', table: n.table('mydrv_users'), where: n.binary(n.column('id'), '>', n.value(1)), returning: ['id'] }),
       'array',
     )
-    expect(deleted).toMatchObject({ rows: rows.map((r) => [r.id]), affectedRows: 2 })
+    // Object rows (db.execute) read BIGINT as text; the ORM's array rows read one within 2^53 as a number.
+    expect(rows.map((r) => typeof r.id)).toEqual(['string', 'string'])
+    expect(deleted).toMatchObject({ rows: rows.map((r) => [Number(r.id)]), affectedRows: 2 })
   })
 
   it('reports affected rows of an upsert and an update', async () => {
