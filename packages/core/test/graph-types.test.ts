@@ -1,53 +1,14 @@
 import { describe, expectTypeOf, it } from 'vitest'
-import { col, createDb, defineSchema, model, table, type ColumnRef, type Row } from '../src/index.js'
+import { createDb } from '../src/index.js'
+import { result, schema, type Flat, type Pivot, type Post, type Profile, type Role, type Tag, type User } from './api-schema.js'
 import { fakeDialect } from './fake-dialect.js'
 
 /**
  * Type tests of graph writes (API.md section 5, Graphs): what create() and save() accept and return.
  * Checked by `tsc --noEmit -p packages/core`; nothing here runs: every call sits in a function never invoked.
+ * The schema is API.md's (api-schema.ts), the one relation-types.test.ts checks reads on.
  */
-const users = table('users', {
-  ...model(),
-  name: col.string(),
-  email: col.string().unique(),
-  managerId: col.bigint().nullable().references((): ColumnRef => users.id),
-})
-const profiles = table('profiles', { id: col.id(), userId: col.bigint(), bio: col.text() })
-const posts = table('posts', { id: col.id(), authorId: col.bigint(), title: col.string(), published: col.boolean().default(false) })
-const comments = table('comments', { id: col.id(), commentableId: col.bigint(), commentableType: col.string(), body: col.text() })
-const tags = table('tags', { id: col.id(), name: col.string() })
-const postTags = table('post_tags', { postId: col.bigint(), tagId: col.bigint(), position: col.integer().default(0) }, { primaryKey: ['postId', 'tagId'] })
-const roles = table('roles', { id: col.id(), name: col.string() })
-const images = table('images', { id: col.id(), imageableId: col.bigint(), imageableType: col.string(), url: col.string() })
-
-const schema = defineSchema({ users, profiles, posts, comments, tags, postTags, roles, images }, (r) => ({
-  users: {
-    profile: r.hasOne('profiles'),
-    posts: r.hasMany('posts', { foreignKey: 'authorId' }),
-    manager: r.belongsTo('users', { foreignKey: 'managerId' }),
-    roles: r.belongsToMany('roles', { pivot: 'role_user' }),
-    images: r.morphMany('images', { morph: 'imageable' }),
-    comments: r.hasManyThrough('comments', { through: 'posts' }),
-  },
-  posts: {
-    author: r.belongsTo('users', { foreignKey: 'authorId' }),
-    comments: r.morphMany('comments', { morph: 'commentable', morphValue: 'post' }),
-    tags: r.belongsToMany('tags', { pivot: 'postTags', pivotColumns: ['position'] }),
-  },
-  images: { imageable: r.morphTo({ morph: 'imageable', types: { users: 'users', posts: 'posts' } }) },
-}))
 const db = createDb({ schema, dialect: fakeDialect() })
-
-type S = typeof schema
-type User = Row<S, 'users'>
-type Profile = Row<S, 'profiles'>
-type Post = Row<S, 'posts'>
-type Tag = Row<S, 'tags'>
-type Role = Row<S, 'roles'>
-type Pivot = { pivot: Record<string, unknown> }
-
-type Flat<T> = T extends Date | Uint8Array ? T : T extends readonly (infer E)[] ? Flat<E>[] : T extends object ? { [K in keyof T]: Flat<T[K]> } : T
-const result = <T>(_write: () => Promise<T>): Flat<T> => undefined as never
 
 describe('create(): input and result types', () => {
   it('the API.md example: hasOne, hasMany with nested belongsToMany (by key and new), belongsToMany by key', () => {

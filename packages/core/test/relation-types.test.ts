@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest'
-import { col, createDb, defineSchema, model, table, type ColumnRef, type QueryBuilder, type Row } from '../src/index.js'
+import { createDb, type QueryBuilder } from '../src/index.js'
+import { result, schema, type Comment, type Flat, type Image, type Pivot, type Post, type Profile, type Role, type S, type Tag, type User, type Video } from './api-schema.js'
 import { fakeDialect } from './fake-dialect.js'
 
 /**
@@ -12,83 +13,8 @@ import { fakeDialect } from './fake-dialect.js'
  * its type, and optional and readonly flags. (`.branded` would do the same, at several times the checking cost.)
  */
 
-// The schema of API.md section 2 (tables of section 1, plus the ones section 2 leaves to "...").
-const users = table('users', {
-  ...model(),
-  name: col.string({ length: 255 }),
-  email: col.string().unique(),
-  managerId: col.bigint().nullable().references((): ColumnRef => users.id),
-})
-const profiles = table('profiles', { id: col.id(), userId: col.bigint().references(() => users.id), bio: col.text(), website: col.string().nullable() })
-const posts = table('posts', {
-  id: col.id(),
-  authorId: col.bigint().references(() => users.id, { onDelete: 'cascade' }),
-  title: col.string(),
-  body: col.text().nullable(),
-  published: col.boolean().default(false),
-  views: col.integer().default(0),
-  createdAt: col.timestamp().defaultNow(),
-})
-const comments = table('comments', { id: col.id(), commentableId: col.bigint(), commentableType: col.string(), body: col.text(), likes: col.integer().default(0) })
-const tags = table('tags', { id: col.id(), name: col.string() })
-const postTags = table(
-  'post_tags',
-  {
-    postId: col.bigint().references(() => posts.id, { onDelete: 'cascade' }),
-    tagId: col.bigint().references(() => tags.id, { onDelete: 'cascade' }),
-    position: col.integer().default(0),
-  },
-  { primaryKey: ['postId', 'tagId'] },
-)
-const roles = table('roles', { id: col.id(), name: col.string() })
-const images = table('images', { id: col.id(), imageableId: col.bigint(), imageableType: col.string(), url: col.string() })
-const videos = table('videos', { id: col.id(), title: col.string() })
-
-const schema = defineSchema({ users, profiles, posts, comments, tags, postTags, roles, images, videos }, (r) => ({
-  users: {
-    profile: r.hasOne('profiles'),
-    posts: r.hasMany('posts', { foreignKey: 'authorId' }),
-    manager: r.belongsTo('users', { foreignKey: 'managerId' }),
-    reports: r.hasMany('users', { foreignKey: 'managerId' }),
-    roles: r.belongsToMany('roles', { pivot: 'role_user' }),
-    images: r.morphMany('images', { morph: 'imageable' }),
-    avatar: r.morphOne('images', { morph: 'imageable' }),
-    comments: r.hasManyThrough('comments', { through: 'posts' }),
-    firstComment: r.hasOneThrough('comments', { through: 'posts' }),
-  },
-  profiles: { user: r.belongsTo('users') },
-  posts: {
-    author: r.belongsTo('users', { foreignKey: 'authorId' }),
-    comments: r.morphMany('comments', { morph: 'commentable', morphValue: 'post' }),
-    tags: r.belongsToMany('tags', { pivot: 'postTags', pivotColumns: ['position'] }),
-  },
-  comments: { commentable: r.morphTo({ types: { post: 'posts' } }) },
-  tags: {
-    posts: r.belongsToMany('posts', { pivot: 'postTags' }),
-    videos: r.morphedByMany('videos', { morph: 'taggable' }),
-  },
-  roles: { users: r.belongsToMany('users', { pivot: 'role_user' }) },
-  images: { imageable: r.morphTo({ morph: 'imageable', types: { users: 'users', posts: 'posts' } }) },
-  videos: { tags: r.morphToMany('tags', { morph: 'taggable' }) },
-}))
 const db = createDb({ schema, dialect: fakeDialect() })
 
-type S = typeof schema
-type User = Row<S, 'users'>
-type Profile = Row<S, 'profiles'>
-type Post = Row<S, 'posts'>
-type Comment = Row<S, 'comments'>
-type Tag = Row<S, 'tags'>
-type Role = Row<S, 'roles'>
-type Image = Row<S, 'images'>
-type Video = Row<S, 'videos'>
-type Pivot = { pivot: Record<string, unknown> }
-
-/** Merges intersections at every depth (through arrays and unions), leaving Dates and byte arrays as they are. */
-type Flat<T> = T extends Date | Uint8Array ? T : T extends readonly (infer E)[] ? Flat<E>[] : T extends object ? { [K in keyof T]: Flat<T[K]> } : T
-
-/** The flattened result type of a query function, which is never called. */
-const result = <T>(_query: () => Promise<T>): Flat<T> => undefined as never
 /** The flattened row type a cursor yields (the function is never called). */
 const yielded = <T>(_query: () => AsyncIterable<T>): Flat<T> => undefined as never
 

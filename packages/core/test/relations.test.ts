@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { col, defineSchema, model, SchemaError, table, type AnyTable, type ColumnRef, type RelationDef, type RelationsInput, type ResolvedRelation } from '../src/index.js'
+import { col, defineSchema, SchemaError, table, type AnyTable, type RelationDef, type RelationsInput, type ResolvedRelation } from '../src/index.js'
+import { images, posts, roles, schema, users } from './api-schema.js'
 
 /**
  * Resolved relations as plain data: a column is "prop:column_name", a table meta "<table name>", a Map an object,
@@ -16,62 +17,6 @@ function plain(value: unknown): unknown {
   }
   return value
 }
-
-// The tables of API.md sections 1 and 2, with the ones section 2 leaves to "...".
-const users = table('users', {
-  ...model(),
-  name: col.string({ length: 255 }),
-  email: col.string().unique(),
-  managerId: col.bigint().nullable().references((): ColumnRef => users.id),
-})
-const profiles = table('profiles', { id: col.id(), userId: col.bigint().references(() => users.id), bio: col.text() })
-const posts = table('posts', {
-  id: col.id(),
-  authorId: col.bigint().references(() => users.id, { onDelete: 'cascade' }),
-  title: col.string(),
-  body: col.text().nullable(),
-})
-const comments = table('comments', { id: col.id(), commentableId: col.bigint(), commentableType: col.string(), body: col.text() })
-const tags = table('tags', { id: col.id(), name: col.string() })
-const postTags = table(
-  'post_tags',
-  {
-    postId: col.bigint().references(() => posts.id, { onDelete: 'cascade' }),
-    tagId: col.bigint().references(() => tags.id, { onDelete: 'cascade' }),
-    position: col.integer().default(0),
-  },
-  { primaryKey: ['postId', 'tagId'] },
-)
-const roles = table('roles', { id: col.id(), name: col.string() })
-const images = table('images', { id: col.id(), imageableId: col.bigint(), imageableType: col.string(), url: col.string() })
-const videos = table('videos', { id: col.id(), title: col.string() })
-
-const schema = defineSchema({ users, profiles, posts, comments, tags, postTags, roles, images, videos }, (r) => ({
-  users: {
-    profile: r.hasOne('profiles'),
-    posts: r.hasMany('posts', { foreignKey: 'authorId' }),
-    manager: r.belongsTo('users', { foreignKey: 'managerId' }),
-    reports: r.hasMany('users', { foreignKey: 'managerId' }),
-    roles: r.belongsToMany('roles', { pivot: 'role_user' }),
-    images: r.morphMany('images', { morph: 'imageable' }),
-    avatar: r.morphOne('images', { morph: 'imageable' }),
-    comments: r.hasManyThrough('comments', { through: 'posts' }),
-  },
-  posts: {
-    author: r.belongsTo('users', { foreignKey: 'authorId' }),
-    comments: r.morphMany('comments', { morph: 'commentable', morphValue: 'post' }),
-    tags: r.belongsToMany('tags', { pivot: 'postTags', pivotColumns: ['position'] }),
-  },
-  tags: {
-    posts: r.belongsToMany('posts', { pivot: 'postTags' }),
-    videos: r.morphedByMany('videos', { morph: 'taggable' }),
-  },
-  images: { imageable: r.morphTo({ morph: 'imageable', types: { users: 'users', posts: 'posts' } }) },
-  profiles: { user: r.belongsTo('users') },
-  comments: { commentable: r.morphTo({ types: { post: 'posts' } }) },
-  roles: { users: r.belongsToMany('users', { pivot: 'role_user' }) },
-  videos: { tags: r.morphToMany('tags', { morph: 'taggable' }) },
-}))
 
 const rel = (tableKey: string, name: string) => plain(schema.meta.relations.get(tableKey)?.get(name))
 const base = (table: string, name: string, many: boolean) => ({ table, name, many })
@@ -191,11 +136,17 @@ describe('relations of the API.md example', () => {
       secondLocalKey: ['id:id'], secondKey: ['commentableId:commentable_id'],
       secondMorph: { morphType: 'commentableType:commentable_type', morphValue: 'post' },
     })
+    expect(rel('users', 'firstComment')).toEqual({
+      kind: 'hasOneThrough', ...base('users', 'firstComment', false), target: 'comments', through: 'posts',
+      localKey: ['id:id'], firstKey: ['authorId:author_id'],
+      secondLocalKey: ['id:id'], secondKey: ['commentableId:commentable_id'],
+      secondMorph: { morphType: 'commentableType:commentable_type', morphValue: 'post' },
+    })
   })
 
   it('keeps every table key (with its relations in the order written) and freezes what it resolved', () => {
     expect([...schema.meta.relations.keys()]).toEqual(['users', 'profiles', 'posts', 'comments', 'tags', 'postTags', 'roles', 'images', 'videos'])
-    expect([...schema.meta.relations.get('users')!.keys()]).toEqual(['profile', 'posts', 'manager', 'reports', 'roles', 'images', 'avatar', 'comments'])
+    expect([...schema.meta.relations.get('users')!.keys()]).toEqual(['profile', 'posts', 'manager', 'reports', 'roles', 'images', 'avatar', 'comments', 'firstComment'])
     expect(schema.meta.relations.get('postTags')!.size).toBe(0)
     expect(Object.isFrozen(schema.relations.users.posts)).toBe(true)
     expect(Object.isFrozen(schema.relations.users.posts.options)).toBe(true)
