@@ -1,4 +1,4 @@
-import { ConnectionError, ValidationError, type CompiledQuery, type Connection, type DriverResult, type Isolation, type RowMode } from '@orm/core'
+import { type CompiledQuery, type Connection, ConnectionError, type DriverResult, type Isolation, type RowMode, TransactionControl, ValidationError } from '@orm/core'
 import type { PGlite } from '@electric-sql/pglite'
 import { mapPgliteError } from './errors.js'
 
@@ -12,14 +12,16 @@ const ISOLATION: Record<Isolation, string> = {
  * One lease of the embedded database: it holds the driver's lock from `acquire()` to `release()`, so a
  * transaction's statements never interleave with anybody else's on PGlite's single session.
  */
-export class PgliteConnection implements Connection {
+export class PgliteConnection extends TransactionControl implements Connection {
   private released = false
 
   constructor(
     private readonly db: PGlite,
     private readonly label: string,
     private readonly onRelease: () => void,
-  ) {}
+  ) {
+    super()
+  }
 
   async execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult> {
     this.assertUsable()
@@ -43,28 +45,9 @@ export class PgliteConnection implements Connection {
     if (isolation !== undefined && !(isolation in ISOLATION)) {
       throw new ValidationError(`Unknown isolation level "${String(isolation)}". Valid: ${Object.keys(ISOLATION).join(', ')}.`)
     }
-    await this.run(isolation ? `BEGIN ISOLATION LEVEL ${ISOLATION[isolation]}` : 'BEGIN')
+    await this.control(isolation ? `BEGIN ISOLATION LEVEL ${ISOLATION[isolation]}` : 'BEGIN')
   }
 
-  commit(): Promise<void> {
-    return this.run('COMMIT')
-  }
-
-  rollback(): Promise<void> {
-    return this.run('ROLLBACK')
-  }
-
-  savepoint(name: string): Promise<void> {
-    return this.run(`SAVEPOINT ${quote(name)}`)
-  }
-
-  releaseSavepoint(name: string): Promise<void> {
-    return this.run(`RELEASE SAVEPOINT ${quote(name)}`)
-  }
-
-  rollbackToSavepoint(name: string): Promise<void> {
-    return this.run(`ROLLBACK TO SAVEPOINT ${quote(name)}`)
-  }
 
   /**
    * Hands the session on. A transaction still open here (its owner crashed between BEGIN and COMMIT) would
@@ -84,7 +67,7 @@ export class PgliteConnection implements Connection {
     )
   }
 
-  private async run(sql: string): Promise<void> {
+  protected async control(sql: string): Promise<void> {
     await this.execute({ sql, params: [] }, 'array')
   }
 
@@ -94,6 +77,3 @@ export class PgliteConnection implements Connection {
   }
 }
 
-function quote(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"'
-}

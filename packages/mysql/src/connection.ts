@@ -1,4 +1,4 @@
-import { ValidationError, type CompiledQuery, type Connection, type DriverResult, type Isolation, type OrmError, type RowMode } from '@orm/core'
+import { type CompiledQuery, type Connection, type DriverResult, type Isolation, type OrmError, type RowMode, TransactionControl, ValidationError } from '@orm/core'
 import type { PoolConnection, QueryOptions, ResultSetHeader } from 'mysql2/promise'
 
 /**
@@ -27,7 +27,7 @@ export type QueryDefaults = Omit<QueryOptions, 'sql' | 'values'>
 const DECODED_ROWS: QueryDefaults = { bigNumberStrings: false, dateStrings: ['DATE'] }
 
 /** One pooled mysql2 connection. */
-export class MysqlConnection implements Connection {
+export class MysqlConnection extends TransactionControl implements Connection {
   private broken = false
   private released = false
 
@@ -35,7 +35,9 @@ export class MysqlConnection implements Connection {
     readonly raw: PoolConnection,
     private readonly defaults: QueryDefaults,
     private readonly mapError: (error: unknown, sql?: string) => OrmError,
-  ) {}
+  ) {
+    super()
+  }
 
   async execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult> {
     const options: QueryOptions = {
@@ -57,30 +59,11 @@ export class MysqlConnection implements Connection {
     if (isolation !== undefined) {
       const level = LEVELS[isolation]
       if (!level) throw new ValidationError(`Unknown isolation level "${String(isolation)}". Valid: ${Object.keys(LEVELS).join(', ')}.`)
-      await this.run(`SET TRANSACTION ISOLATION LEVEL ${level}`)
+      await this.control(`SET TRANSACTION ISOLATION LEVEL ${level}`)
     }
-    await this.run('START TRANSACTION')
+    await this.control('START TRANSACTION')
   }
 
-  commit(): Promise<void> {
-    return this.run('COMMIT')
-  }
-
-  rollback(): Promise<void> {
-    return this.run('ROLLBACK')
-  }
-
-  savepoint(name: string): Promise<void> {
-    return this.run(`SAVEPOINT ${quote(name)}`)
-  }
-
-  releaseSavepoint(name: string): Promise<void> {
-    return this.run(`RELEASE SAVEPOINT ${quote(name)}`)
-  }
-
-  rollbackToSavepoint(name: string): Promise<void> {
-    return this.run(`ROLLBACK TO SAVEPOINT ${quote(name)}`)
-  }
 
   /** A broken connection (or one whose socket died) is destroyed, never handed to the next caller. */
   release(broken = false): void {
@@ -90,7 +73,11 @@ export class MysqlConnection implements Connection {
     else this.raw.release()
   }
 
-  private async run(sql: string): Promise<void> {
+  protected override quoteName(name: string): string {
+    return '`' + name.replace(/`/g, '``') + '`'
+  }
+
+  protected async control(sql: string): Promise<void> {
     try {
       await this.raw.query(sql)
     } catch (error) {
@@ -104,9 +91,6 @@ export class MysqlConnection implements Connection {
   }
 }
 
-function quote(name: string): string {
-  return '`' + name.replace(/`/g, '``') + '`'
-}
 
 function toDriverResult(result: unknown, sql: string): DriverResult {
   if (Array.isArray(result)) return { rows: result, affectedRows: CHANGES_ROWS.test(sql) ? result.length : 0 }

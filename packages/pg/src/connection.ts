@@ -1,4 +1,4 @@
-import { ValidationError, type CompiledQuery, type Connection, type DriverResult, type Isolation, type RowMode } from '@orm/core'
+import { type CompiledQuery, type Connection, type DriverResult, type Isolation, type RowMode, TransactionControl, ValidationError } from '@orm/core'
 import type pg from 'pg'
 import { mapPgError } from './errors.js'
 import type { ServerInfo } from './server.js'
@@ -12,7 +12,7 @@ const ISOLATION: Record<Isolation, string> = {
 }
 
 /** One pooled client, lent to a statement or a transaction. */
-export class PgConnection implements Connection {
+export class PgConnection extends TransactionControl implements Connection {
   /** The error that killed the underlying socket, if it died: the client must not go back to the pool. */
   private lost?: Error
   private released = false
@@ -30,6 +30,7 @@ export class PgConnection implements Connection {
     readonly statements: StatementNames,
     readonly server: ServerInfo,
   ) {
+    super()
     // While checked out, the pool does not listen for errors: an unheard 'error' would crash the process.
     client.on('error', this.onError)
     client.connection?.on('readyForQuery', this.onReady)
@@ -60,28 +61,9 @@ export class PgConnection implements Connection {
     if (isolation !== undefined && !(isolation in ISOLATION)) {
       throw new ValidationError(`Unknown isolation level "${String(isolation)}". Valid: ${Object.keys(ISOLATION).join(', ')}.`)
     }
-    await this.run(isolation ? `BEGIN ISOLATION LEVEL ${ISOLATION[isolation]}` : 'BEGIN')
+    await this.control(isolation ? `BEGIN ISOLATION LEVEL ${ISOLATION[isolation]}` : 'BEGIN')
   }
 
-  commit(): Promise<void> {
-    return this.run('COMMIT')
-  }
-
-  rollback(): Promise<void> {
-    return this.run('ROLLBACK')
-  }
-
-  savepoint(name: string): Promise<void> {
-    return this.run(`SAVEPOINT ${quote(name)}`)
-  }
-
-  releaseSavepoint(name: string): Promise<void> {
-    return this.run(`RELEASE SAVEPOINT ${quote(name)}`)
-  }
-
-  rollbackToSavepoint(name: string): Promise<void> {
-    return this.run(`ROLLBACK TO SAVEPOINT ${quote(name)}`)
-  }
 
   release(broken = false): void {
     if (this.released) return
@@ -92,7 +74,7 @@ export class PgConnection implements Connection {
     this.client.release(broken || this.lost ? (this.lost ?? new Error('Connection released as broken.')) : undefined)
   }
 
-  private async run(sql: string): Promise<void> {
+  protected async control(sql: string): Promise<void> {
     try {
       await this.client.query(sql)
     } catch (error) {
@@ -112,6 +94,3 @@ function isStalePlan(error: unknown): boolean {
   return code === '0A000' && /cached plan must not change result type/.test(message ?? '')
 }
 
-function quote(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"'
-}

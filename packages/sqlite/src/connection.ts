@@ -1,4 +1,4 @@
-import { ConnectionError, type CompiledQuery, type Connection, type DriverResult, type RowMode } from '@orm/core'
+import { type CompiledQuery, type Connection, ConnectionError, type DriverResult, type RowMode, TransactionControl } from '@orm/core'
 import type Database from 'better-sqlite3'
 import { bindParameter } from './codecs.js'
 import { mapSqliteError } from './errors.js'
@@ -10,14 +10,16 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
  * One lease of the single database: it holds the driver's lock from `acquire()` to `release()`.
  * better-sqlite3 is synchronous, so the async methods run to completion before they return.
  */
-export class SqliteConnection implements Connection {
+export class SqliteConnection extends TransactionControl implements Connection {
   private released = false
 
   constructor(
     private readonly db: Database.Database,
     private readonly statements: StatementCache,
     private readonly onRelease: () => void,
-  ) {}
+  ) {
+    super()
+  }
 
   async execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult> {
     this.assertUsable()
@@ -39,28 +41,9 @@ export class SqliteConnection implements Connection {
   // IMMEDIATE takes the write lock now: a deferred transaction that writes later can fail with SQLITE_BUSY.
   // The isolation level is ignored: SQLite transactions are always serializable.
   begin(): Promise<void> {
-    return this.run('BEGIN IMMEDIATE')
+    return this.control('BEGIN IMMEDIATE')
   }
 
-  commit(): Promise<void> {
-    return this.run('COMMIT')
-  }
-
-  rollback(): Promise<void> {
-    return this.run('ROLLBACK')
-  }
-
-  savepoint(name: string): Promise<void> {
-    return this.run(`SAVEPOINT ${quote(name)}`)
-  }
-
-  releaseSavepoint(name: string): Promise<void> {
-    return this.run(`RELEASE SAVEPOINT ${quote(name)}`)
-  }
-
-  rollbackToSavepoint(name: string): Promise<void> {
-    return this.run(`ROLLBACK TO SAVEPOINT ${quote(name)}`)
-  }
 
   release(_broken?: boolean): void {
     if (this.released) return
@@ -76,7 +59,7 @@ export class SqliteConnection implements Connection {
     this.onRelease()
   }
 
-  private async run(sql: string): Promise<void> {
+  protected async control(sql: string): Promise<void> {
     await this.execute({ sql, params: [] }, 'array')
   }
 
@@ -86,9 +69,6 @@ export class SqliteConnection implements Connection {
   }
 }
 
-function quote(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"'
-}
 
 /**
  * SQLite reports the LAST rowid of an insert; the contract asks for the first. The rowids of one INSERT are
