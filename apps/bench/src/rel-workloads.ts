@@ -111,6 +111,21 @@ const W7_POSTS = 50
 const w7Posts = (data: Dataset) => data.postIds.slice(0, W7_POSTS)
 /** The tags W7's operation `op` gives post `postId`: shifted by 1, 2 or 3, so each operation changes every post. */
 export const w7Target = (data: Dataset, postId: number, op: number) => tagIndexes(postId, (op % 3) + 1).map((t) => data.tagIds[t])
+/**
+ * What W7's operation `op` changes: for each of `posts` (same order), the tags to attach and to detach, given the
+ * post_tags rows it has now (`current`, with the post and tag ids under `postKey` and `tagKey`).
+ */
+export function w7Changes(data: Dataset, op: number, posts: readonly number[], current: readonly Record<string, unknown>[], postKey: string, tagKey: string) {
+  const have = new Map<number, Set<number>>(posts.map((p) => [p, new Set()]))
+  for (const r of current) have.get(Number(r[postKey]))!.add(Number(r[tagKey]))
+  return posts.map((postId) => {
+    const want = new Set(w7Target(data, postId, op))
+    const now = have.get(postId)!
+    const detached = [...now].filter((t) => !want.has(t))
+    const attached = [...want].filter((t) => !now.has(t))
+    return { attached, detached }
+  })
+}
 const syncShape = (result: unknown): unknown =>
   (result as { attached: unknown[]; detached: unknown[] }[]).map((r) => ({
     attached: r.attached.map(Number).sort((a, b) => a - b),
@@ -250,18 +265,12 @@ export const relWorkloads: readonly RelWorkload[] = [
       return ctx.sql.tx(async (q) => {
         const lock = q.dialect === 'sqlite' ? '' : ' FOR UPDATE'
         const current = await q.all(`SELECT post_id, tag_id FROM bench_post_tags WHERE post_id IN (${marks(posts.length)})${lock}`, posts)
-        const have = new Map<number, Set<number>>(posts.map((p) => [p, new Set()]))
-        for (const r of current) have.get(Number(r.post_id))!.add(Number(r.tag_id))
+        const result = w7Changes(ctx.data, op, posts, current, 'post_id', 'tag_id')
         const removePairs: unknown[] = []
         const addPairs: unknown[] = []
-        const result = posts.map((postId) => {
-          const want = new Set(w7Target(ctx.data, postId, op))
-          const now = have.get(postId)!
-          const detached = [...now].filter((t) => !want.has(t))
-          const attached = [...want].filter((t) => !now.has(t))
-          for (const t of detached) removePairs.push(postId, t)
-          for (const t of attached) addPairs.push(postId, t)
-          return { attached, detached }
+        posts.forEach((postId, i) => {
+          for (const t of result[i].detached) removePairs.push(postId, t)
+          for (const t of result[i].attached) addPairs.push(postId, t)
         })
         if (removePairs.length) {
           const cond = Array.from({ length: removePairs.length / 2 }, () => '(post_id = ? AND tag_id = ?)').join(' OR ')

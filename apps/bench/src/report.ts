@@ -1,5 +1,6 @@
 import os from 'node:os'
 import type { CompileOverhead, RelationCompileOverhead } from './compile.js'
+import type { Measurement } from './timer.js'
 
 export interface PeerResult {
   readonly name: string
@@ -17,17 +18,10 @@ export interface PeerResult {
   readonly failed?: string
 }
 
-export interface WorkloadResult {
+/** A workload's measurement (timer.ts: medians, the ORM/raw ratio and its quartiles, rounds × batch) and checks. */
+export interface WorkloadResult extends Measurement {
   readonly id: string
   readonly title: string
-  readonly rawUs: number
-  readonly ormUs: number
-  /** Median of the per-round ORM/raw ratios, and their 25th / 75th percentiles. */
-  readonly ratio: number
-  readonly ratioLow: number
-  readonly ratioHigh: number
-  readonly rounds: number
-  readonly batch: number
   readonly rawStatements: number
   readonly ormStatements: number
   /** BEGIN / COMMIT / savepoints the ORM sent around its statements. */

@@ -70,6 +70,15 @@ async function version(db: BenchDb, query: ReturnType<typeof sql>): Promise<stri
   return String(row?.v)
 }
 
+/** Closes the raw clients, drops the bench tables and closes both ORM dbs. */
+async function closeTarget(dbs: { db: BenchDb; counted: BenchDb }, raw: RawClient | undefined, rawSql?: RawSql): Promise<void> {
+  await raw?.close()
+  await rawSql?.close()
+  await dbs.db.schema.drop().catch(() => {})
+  await dbs.db.close()
+  await dbs.counted.close()
+}
+
 /** In-memory SQLite: one better-sqlite3 database shared by both ORM dbs and the raw statements. */
 export function sqliteTarget(): Target {
   const handle = new Database(':memory:')
@@ -84,10 +93,7 @@ export function sqliteTarget(): Target {
     makeSql: () => sqliteSql(handle),
     makePeer: (name) => makePeer(name, 'sqlite', { database: handle }),
     async close() {
-      await raw?.close()
-      await dbs.db.schema.drop().catch(() => {})
-      await dbs.db.close()
-      await dbs.counted.close()
+      await closeTarget(dbs, raw)
       handle.close()
     },
   }
@@ -105,13 +111,7 @@ export function pgTarget(connectionString: string): Target {
     makeRaw: async (batchSize) => (raw = pgRaw(connectionString, driverVersion('pg'), batchSize)),
     makeSql: () => (rawSql = pgSql(connectionString)),
     makePeer: (name) => makePeer(name, 'pg', { url: connectionString }),
-    async close() {
-      await raw?.close()
-      await rawSql?.close()
-      await dbs.db.schema.drop().catch(() => {})
-      await dbs.db.close()
-      await dbs.counted.close()
-    },
+    close: () => closeTarget(dbs, raw, rawSql),
   }
 }
 
@@ -130,13 +130,7 @@ export function mysqlTarget(uri: string): Target {
     makeRaw: async (batchSize) => (raw = await mysqlRaw(uri, driverVersion('mysql2'), batchSize)),
     makeSql: () => (rawSql = mysqlSql(uri)),
     makePeer: (name) => makePeer(name, 'mysql', { url: uri }),
-    async close() {
-      await raw?.close()
-      await rawSql?.close()
-      await dbs.db.schema.drop().catch(() => {})
-      await dbs.db.close()
-      await dbs.counted.close()
-    },
+    close: () => closeTarget(dbs, raw, rawSql),
   }
 }
 

@@ -9,7 +9,7 @@ import * as lite from 'drizzle-orm/sqlite-core'
 import { createPool } from 'mysql2'
 import pg from 'pg'
 import type { Dataset } from '../dataset.js'
-import { graphInput, w7Target } from '../rel-workloads.js'
+import { graphInput, w7Changes } from '../rel-workloads.js'
 import type { Peer, PeerConnection } from './types.js'
 
 /** The bench tables in Drizzle's terms, for one dialect: the same columns the ORM created, and their relations. */
@@ -82,23 +82,23 @@ export function drizzlePeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: PeerConnec
   }
   const ts = (d: Date) => (dialect === 'sqlite' ? d.toISOString() : d)
 
+  // W7's changes, and the post_tags rows they delete (as conditions) and insert
+  const w7Writes = (data: Dataset, op: number, ids: number[], current: { postId: number; tagId: number }[]) => {
+    const result = w7Changes(data, op, ids, current, 'postId', 'tagId')
+    const remove: SQL[] = []
+    const add: { postId: number; tagId: number }[] = []
+    ids.forEach((postId, i) => {
+      for (const t of result[i].detached) remove.push(and(eq(postTags.postId, postId), eq(postTags.tagId, t))!)
+      for (const t of result[i].attached) add.push({ postId, tagId: t })
+    })
+    return { result, remove, add }
+  }
+
   // better-sqlite3 transactions in Drizzle are synchronous: the same steps with .all() / .run()
   const sqliteW7 = (tx: any, data: Dataset, op: number) => {
     const ids = data.postIds.slice(0, 50)
     const current: { postId: number; tagId: number }[] = tx.select({ postId: postTags.postId, tagId: postTags.tagId }).from(postTags).where(inArray(postTags.postId, ids)).all()
-    const have = new Map<number, Set<number>>(ids.map((p) => [p, new Set()]))
-    for (const r of current) have.get(Number(r.postId))!.add(Number(r.tagId))
-    const remove: SQL[] = []
-    const add: { postId: number; tagId: number }[] = []
-    const result = ids.map((postId) => {
-      const want = new Set(w7Target(data, postId, op))
-      const now = have.get(postId)!
-      const detached = [...now].filter((t) => !want.has(t))
-      const attached = [...want].filter((t) => !now.has(t))
-      for (const t of detached) remove.push(and(eq(postTags.postId, postId), eq(postTags.tagId, t))!)
-      for (const t of attached) add.push({ postId, tagId: t })
-      return { attached, detached }
-    })
+    const { result, remove, add } = w7Writes(data, op, ids, current)
     if (remove.length) tx.delete(postTags).where(or(...remove)).run()
     if (add.length) tx.insert(postTags).values(add).run()
     return result
@@ -185,19 +185,7 @@ export function drizzlePeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: PeerConnec
           let select = tx.select({ postId: postTags.postId, tagId: postTags.tagId }).from(postTags).where(inArray(postTags.postId, ids))
           select = select.for("update")
           const current: { postId: number; tagId: number }[] = await select
-          const have = new Map<number, Set<number>>(ids.map((p) => [p, new Set()]))
-          for (const r of current) have.get(Number(r.postId))!.add(Number(r.tagId))
-          const remove: SQL[] = []
-          const add: { postId: number; tagId: number }[] = []
-          const result = ids.map((postId) => {
-            const want = new Set(w7Target(data, postId, op))
-            const now = have.get(postId)!
-            const detached = [...now].filter((t) => !want.has(t))
-            const attached = [...want].filter((t) => !now.has(t))
-            for (const t of detached) remove.push(and(eq(postTags.postId, postId), eq(postTags.tagId, t))!)
-            for (const t of attached) add.push({ postId, tagId: t })
-            return { attached, detached }
-          })
+          const { result, remove, add } = w7Writes(data, op, ids, current)
           if (remove.length) await tx.delete(postTags).where(or(...remove))
           if (add.length) await tx.insert(postTags).values(add)
           return result

@@ -6,7 +6,7 @@ import * as sqliteHelpers from 'kysely/helpers/sqlite'
 import { createPool } from 'mysql2'
 import pg from 'pg'
 import type { Dataset } from '../dataset.js'
-import { graphInput, w7Target } from '../rel-workloads.js'
+import { graphInput, w7Changes } from '../rel-workloads.js'
 import type { Peer, PeerConnection } from './types.js'
 
 type K = Kysely<any>
@@ -268,18 +268,12 @@ export function kyselyPeer(dialect: 'sqlite' | 'pg' | 'mysql', conn: PeerConnect
           let select = trx.selectFrom('bench_post_tags').select(['post_id', 'tag_id']).where('post_id', 'in', posts)
           if (dialect !== 'sqlite') select = select.forUpdate()
           const current = await select.execute()
-          const have = new Map<number, Set<number>>(posts.map((p) => [p, new Set()]))
-          for (const r of current) have.get(Number(r.post_id))!.add(Number(r.tag_id))
+          const result = w7Changes(data, op, posts, current, 'post_id', 'tag_id')
           const remove: [number, number][] = []
           const add: { post_id: number; tag_id: number }[] = []
-          const result = posts.map((postId) => {
-            const want = new Set(w7Target(data, postId, op))
-            const now = have.get(postId)!
-            const detached = [...now].filter((t) => !want.has(t))
-            const attached = [...want].filter((t) => !now.has(t))
-            for (const t of detached) remove.push([postId, t])
-            for (const t of attached) add.push({ post_id: postId, tag_id: t })
-            return { attached, detached }
+          posts.forEach((postId, i) => {
+            for (const t of result[i].detached) remove.push([postId, t])
+            for (const t of result[i].attached) add.push({ post_id: postId, tag_id: t })
           })
           if (remove.length) {
             await trx

@@ -50,6 +50,26 @@ export function sqliteSql(db: Database.Database): RawSql {
   return q
 }
 
+/**
+ * A transaction on `c`, a connection taken from a pool (pg or mysql2): BEGIN, `fn`, COMMIT (ROLLBACK when `fn`
+ * throws), then `c` goes back to the pool. BEGIN and COMMIT are counted on `root`, as every statement is.
+ */
+async function poolTx<C extends { query(text: string): Promise<unknown>; release(): void }, T>(c: C, root: RawSql, fn: (c: C) => Promise<T>): Promise<T> {
+  try {
+    root.statements++
+    await c.query('BEGIN')
+    const result = await fn(c)
+    root.statements++
+    await c.query('COMMIT')
+    return result
+  } catch (error) {
+    await c.query('ROLLBACK')
+    throw error
+  } finally {
+    c.release()
+  }
+}
+
 export function pgSql(connectionString: string): RawSql {
   const pool = new pg.Pool({ connectionString })
   const names = new Map<string, { name: string; text: string }>()
@@ -71,22 +91,7 @@ export function pgSql(connectionString: string): RawSql {
         const { name, text: pgText } = prepared(text)
         return (await client.query({ name, text: pgText, values: params as unknown[] })).rows as Row[]
       },
-      async tx(fn) {
-        const c = await pool.connect()
-        try {
-          root.statements++
-          await c.query('BEGIN')
-          const result = await fn(make(c))
-          root.statements++
-          await c.query('COMMIT')
-          return result
-        } catch (error) {
-          await c.query('ROLLBACK')
-          throw error
-        } finally {
-          c.release()
-        }
-      },
+      tx: async (fn) => poolTx(await pool.connect(), root, (c) => fn(make(c))),
       close: () => pool.end(),
     }
     return q
@@ -107,22 +112,7 @@ export function mysqlSql(uri: string): RawSql {
         const [rows] = await client.execute<RowDataPacket[]>(text, params.map(bind) as never)
         return Array.isArray(rows) ? (rows as Row[]) : []
       },
-      async tx(fn) {
-        const c = await pool.getConnection()
-        try {
-          root.statements++
-          await c.query('BEGIN')
-          const result = await fn(make(c))
-          root.statements++
-          await c.query('COMMIT')
-          return result
-        } catch (error) {
-          await c.query('ROLLBACK')
-          throw error
-        } finally {
-          c.release()
-        }
-      },
+      tx: async (fn) => poolTx(await pool.getConnection(), root, (c) => fn(make(c))),
       close: () => pool.end(),
     }
     return q
