@@ -1,4 +1,4 @@
-import { createDb, type Db, type Dialect, type LogEvent, type SqlFragment } from '@orm/core'
+import { createDb, type AnySchema, type Db, type Dialect, type LogEvent, type SqlFragment } from '@orm/core'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { schema, type TestSchema } from './fixtures.js'
 
@@ -45,27 +45,77 @@ export interface SuiteContext {
   readonly dialect: Dialect
 }
 
-/** Sets up the db for a describe block: tables created once, emptied before each case. */
-export function useDb(options: ConformanceOptions): SuiteContext {
-  const ctx = { log: [] as LogEvent[] } as { db: Db<TestSchema>; log: LogEvent[]; dialect: Dialect }
+/** A db on some schema, with its statement log: what `useSchemaDb` sets up. */
+export interface SchemaDbContext<S extends AnySchema> {
+  readonly db: Db<S>
+  /** Statements run since the current case began (with a `reset`; else since the block began). */
+  readonly log: LogEvent[]
+  readonly dialect: Dialect
+}
+
+/** What a suite adds to `useSchemaDb`; `C` is the context the hooks fill in. */
+export interface SchemaDbHooks<C> {
+  /** Runs once, after the tables are created. */
+  seed?: (ctx: C) => Promise<void>
+  /** Runs before each case; the log is emptied after it. */
+  reset?: (ctx: C) => Promise<void>
+}
+
+/**
+ * Sets up a db on `schema` for a describe block: tables dropped and created once (then `seed`), `reset` and an
+ * emptied log before each case, tables dropped and the db closed after the block. `X` types the fields the hooks
+ * set on the context.
+ */
+export function useSchemaDb<S extends AnySchema, X extends object = object>(
+  schema: S,
+  options: ConformanceOptions,
+  hooks: SchemaDbHooks<SchemaDbContext<S> & X> = {},
+): SchemaDbContext<S> & X {
+  const ctx = { log: [] as LogEvent[] } as { db: Db<S>; log: LogEvent[]; dialect: Dialect } & X
+  const { seed, reset } = hooks
   beforeAll(async () => {
     ctx.dialect = await options.createDialect()
     ctx.db = createDb({ schema, dialect: ctx.dialect, log: (e) => ctx.log.push(e) })
     await ctx.db.schema.drop()
     await ctx.db.schema.create()
+    if (seed) await seed(ctx)
   })
-  beforeEach(async () => {
-    for (const key of ['postTags', 'posts', 'tags', 'kinds', 'notes'] as const) await ctx.db[key].query().withTrashed().forceDelete()
-    await ctx.db.users.query().withTrashed().update({ managerId: null })
-    await ctx.db.users.query().withTrashed().forceDelete()
-    ctx.log.length = 0
-  })
+  if (reset) {
+    beforeEach(async () => {
+      await reset(ctx)
+      ctx.log.length = 0
+    })
+  }
   afterAll(async () => {
     if (!ctx.db) return
     await ctx.db.schema.drop()
     await ctx.db.close()
   })
   return ctx
+}
+
+/** Sets up the db for a describe block: tables created once, emptied before each case. */
+export function useDb(options: ConformanceOptions): SuiteContext {
+  return useSchemaDb(schema, options, {
+    async reset({ db }) {
+      for (const key of ['postTags', 'posts', 'tags', 'kinds', 'notes'] as const) await db[key].query().withTrashed().forceDelete()
+      await db.users.query().withTrashed().update({ managerId: null })
+      await db.users.query().withTrashed().forceDelete()
+    },
+  })
+}
+
+const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/
+
+/**
+ * Runs `fn` and returns the statements it added to `log`; transaction control (BEGIN, COMMIT, ROLLBACK,
+ * SAVEPOINT, RELEASE) is left out unless `control` is set.
+ */
+export async function loggedBy(log: readonly LogEvent[], fn: () => Promise<unknown>, { control = false } = {}): Promise<LogEvent[]> {
+  const before = log.length
+  await fn()
+  const events = log.slice(before)
+  return control ? events : events.filter((e) => !TRANSACTION_CONTROL.test(e.sql))
 }
 
 /** A few users and posts, inserted the same way on every dialect. */

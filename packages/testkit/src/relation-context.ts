@@ -1,6 +1,5 @@
-import { createDb, sql, type Db, type LogEvent } from '@orm/core'
-import { afterAll, beforeAll } from 'vitest'
-import type { ConformanceOptions } from './context.js'
+import { sql, type Db, type LogEvent } from '@orm/core'
+import { loggedBy, useSchemaDb, type ConformanceOptions } from './context.js'
 import { relationSchema, type RelationSchema } from './relation-fixtures.js'
 
 export interface RelationContext {
@@ -13,24 +12,22 @@ export interface RelationContext {
 
 /** A db on the relation schema, seeded once for a read-only describe block. */
 export function useRelationDb(options: ConformanceOptions): RelationContext {
-  const ctx = { log: [] as LogEvent[] } as { db: Db<RelationSchema>; log: LogEvent[]; ids: any; statements: RelationContext['statements'] }
-  ctx.statements = async (fn) => {
-    const before = ctx.log.length
-    await fn()
-    return ctx.log.slice(before).filter((e) => !/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/.test(e.sql)).length
-  }
-  beforeAll(async () => {
-    ctx.db = createDb({ schema: relationSchema, dialect: await options.createDialect(), log: (e) => ctx.log.push(e) })
-    await ctx.db.schema.drop()
-    await ctx.db.schema.create()
-    ctx.ids = await seedRelations(ctx.db)
+  const ctx: RelationContext = useSchemaDb<RelationSchema, { ids: RelationContext['ids']; statements: RelationContext['statements'] }>(relationSchema, options, {
+    async seed(t) {
+      t.ids = await seedRelations(t.db)
+    },
   })
-  afterAll(async () => {
-    if (!ctx.db) return
-    await ctx.db.schema.drop()
-    await ctx.db.close()
-  })
+  ctx.statements = async (fn) => (await loggedBy(ctx.log, fn)).length
   return ctx
+}
+
+/** Empties every table of the relation schema (pivots included), for a suite that starts each case afresh. */
+export async function emptyRelations(db: Db<RelationSchema>): Promise<void> {
+  await db.execute(sql`delete from rk_role_user`)
+  await db.execute(sql`delete from rk_taggables`)
+  for (const key of ['postTags', 'comments', 'images', 'profiles', 'posts', 'tags', 'roles', 'videos'] as const) await db[key].query().forceDelete()
+  await db.users.query().withTrashed().update({ managerId: null })
+  await db.users.query().withTrashed().forceDelete()
 }
 
 const at = (day: number) => new Date(Date.UTC(2024, 0, day, 12, 0, 0))

@@ -1,8 +1,8 @@
-import { createDb, sql, ValidationError, type Db, type LogEvent, type SyncResult } from '@orm/core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { sql, ValidationError, type Db, type LogEvent, type SyncResult } from '@orm/core'
+import { describe, expect, it } from 'vitest'
 import { requireCapabilities } from '../capabilities.js'
-import type { ConformanceOptions } from '../context.js'
-import { seedRelations } from '../relation-context.js'
+import { loggedBy, useSchemaDb, type ConformanceOptions } from '../context.js'
+import { emptyRelations, seedRelations } from '../relation-context.js'
 import { relationSchema, type RelationSchema } from '../relation-fixtures.js'
 
 type Ids = Awaited<ReturnType<typeof seedRelations>>
@@ -16,28 +16,12 @@ interface AssociationContext {
 
 /** The relation schema (API.md section 2), created once; every case starts from a fresh seed. */
 function useAssociationDb(options: ConformanceOptions): AssociationContext {
-  const ctx = { log: [] as LogEvent[] } as { db: Db<RelationSchema>; log: LogEvent[]; ids: Ids }
-  beforeAll(async () => {
-    ctx.db = createDb({ schema: relationSchema, dialect: await options.createDialect(), log: (e) => ctx.log.push(e) })
-    await ctx.db.schema.drop()
-    await ctx.db.schema.create()
+  return useSchemaDb<RelationSchema, { ids: Ids }>(relationSchema, options, {
+    async reset(t) {
+      await emptyRelations(t.db)
+      t.ids = await seedRelations(t.db)
+    },
   })
-  beforeEach(async () => {
-    const { db } = ctx
-    await db.execute(sql`delete from rk_role_user`)
-    await db.execute(sql`delete from rk_taggables`)
-    for (const key of ['postTags', 'comments', 'images', 'profiles', 'posts', 'tags', 'roles', 'videos'] as const) await db[key].query().forceDelete()
-    await db.users.query().withTrashed().update({ managerId: null })
-    await db.users.query().withTrashed().forceDelete()
-    ctx.ids = await seedRelations(db)
-    ctx.log.length = 0
-  })
-  afterAll(async () => {
-    if (!ctx.db) return
-    await ctx.db.schema.drop()
-    await ctx.db.close()
-  })
-  return ctx
 }
 
 const when = new Date(Date.UTC(2024, 1, 1, 12, 0, 0))
@@ -70,11 +54,7 @@ export function associationSuite(options: ConformanceOptions) {
       return settled.map((r) => (r as PromiseFulfilledResult<X>).value)
     }
     /** Runs fn and returns the statements it sent (transaction control included). */
-    const sent = async (fn: () => Promise<unknown>) => {
-      const before = t.log.length
-      await fn()
-      return t.log.slice(before).map((e) => e.sql)
-    }
+    const sent = async (fn: () => Promise<unknown>) => (await loggedBy(t.log, fn, { control: true })).map((e) => e.sql)
 
     describe('reading through related()', () => {
       it('hasMany: where, orderBy, get, first, count, exists', async () => {

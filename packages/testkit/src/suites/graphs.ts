@@ -1,7 +1,8 @@
-import { createDb, sql, NotFoundError, NotNullConstraintError, UniqueConstraintError, UnknownColumnError, UnknownRelationError, ValidationError, type Db, type LogEvent } from '@orm/core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { sql, NotFoundError, NotNullConstraintError, UniqueConstraintError, UnknownColumnError, UnknownRelationError, ValidationError, type Db, type LogEvent } from '@orm/core'
+import { describe, expect, it } from 'vitest'
 import { requireCapabilities } from '../capabilities.js'
-import type { ConformanceOptions } from '../context.js'
+import { loggedBy, useSchemaDb, type ConformanceOptions } from '../context.js'
+import { emptyRelations } from '../relation-context.js'
 import { relationSchema, type RelationSchema } from '../relation-fixtures.js'
 
 /** What the graph cases share: a db on the API.md schema, emptied before each case, and the statement log. */
@@ -17,37 +18,17 @@ interface GraphContext {
   editor: { id: number; name: string }
 }
 
-const CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/
 const at = (day: number) => new Date(Date.UTC(2024, 1, day, 12, 0, 0))
 
 function useGraphDb(options: ConformanceOptions): GraphContext {
-  const t = { log: [] as LogEvent[] } as GraphContext
-  t.statements = async (fn) => {
-    const before = t.log.length
-    await fn()
-    return t.log.slice(before).filter((e) => !CONTROL.test(e.sql))
-  }
-  beforeAll(async () => {
-    t.db = createDb({ schema: relationSchema, dialect: await options.createDialect(), log: (e) => t.log.push(e) })
-    await t.db.schema.drop()
-    await t.db.schema.create()
+  const t = useSchemaDb<RelationSchema, Omit<GraphContext, 'db' | 'log'>>(relationSchema, options, {
+    async reset(t) {
+      await emptyRelations(t.db)
+      ;[t.go, t.ts] = await t.db.tags.insert([{ name: 'go' }, { name: 'ts' }])
+      ;[t.admin, t.editor] = await t.db.roles.insert([{ name: 'admin' }, { name: 'editor' }])
+    },
   })
-  beforeEach(async () => {
-    const { db } = t
-    await db.execute(sql`delete from rk_role_user`)
-    await db.execute(sql`delete from rk_taggables`)
-    for (const key of ['postTags', 'comments', 'images', 'posts', 'profiles', 'tags', 'roles', 'videos'] as const) await db[key].query().forceDelete()
-    await db.users.query().withTrashed().update({ managerId: null })
-    await db.users.query().withTrashed().forceDelete()
-    ;[t.go, t.ts] = await db.tags.insert([{ name: 'go' }, { name: 'ts' }])
-    ;[t.admin, t.editor] = await db.roles.insert([{ name: 'admin' }, { name: 'editor' }])
-    t.log.length = 0
-  })
-  afterAll(async () => {
-    if (!t.db) return
-    await t.db.schema.drop()
-    await t.db.close()
-  })
+  t.statements = (fn) => loggedBy(t.log, fn)
   return t
 }
 
@@ -330,9 +311,7 @@ export function graphSuite(options: ConformanceOptions) {
 
     /** Runs a graph write that must fail; returns its statements (transaction control left out). */
     async function failing(write: () => Promise<unknown>, error: new (...args: any[]) => Error): Promise<LogEvent[]> {
-      const before = t.log.length
-      await expect(write()).rejects.toBeInstanceOf(error)
-      const events = t.log.slice(before).filter((e) => !CONTROL.test(e.sql))
+      const events = await t.statements(() => expect(write()).rejects.toBeInstanceOf(error))
       const failed = events.filter((e) => e.error)
       expect(failed).toHaveLength(1)
       expect(events[events.length - 1]).toBe(failed[0])

@@ -1,10 +1,10 @@
 import {
   col, ConnectionError, createDb, defineSchema, QueryError, SerializationError, sql, table,
-  UniqueConstraintError, UnknownColumnError, UnknownRelationError, ValidationError, type Db, type LogEvent,
+  UniqueConstraintError, UnknownColumnError, UnknownRelationError, ValidationError,
 } from '@orm/core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { requireCapabilities } from '../capabilities.js'
-import type { ConformanceOptions } from '../context.js'
+import { useSchemaDb, type ConformanceOptions } from '../context.js'
 
 /** Tables of their own, with text columns wide enough for the 1 MB string, and a pivot with a text column. */
 const owners = table('tk_rl_owners', { id: col.id(), name: col.text() })
@@ -33,7 +33,6 @@ const reliabilitySchema = defineSchema({ owners, items, labels, itemLabels }, (r
   },
   labels: { items: r.belongsToMany('items', { pivot: 'itemLabels' }) },
 }))
-type RSchema = typeof reliabilitySchema
 
 const NUL = '\u0000'
 
@@ -58,28 +57,12 @@ const HOSTILE_NAMES: readonly string[] = [
   'id; drop table tk_rl_items', 'label" = label; --', 'code`', 'items.id', '__proto__', 'constructor', 'toString',
 ]
 
-interface Ctx {
-  db: Db<RSchema>
-  log: LogEvent[]
-}
-
-function useReliabilityDb(options: ConformanceOptions): Ctx {
-  const ctx = { log: [] as LogEvent[] } as Ctx
-  beforeAll(async () => {
-    ctx.db = createDb({ schema: reliabilitySchema, dialect: await options.createDialect(), log: (e) => ctx.log.push(e) })
-    await ctx.db.schema.drop()
-    await ctx.db.schema.create()
+function useReliabilityDb(options: ConformanceOptions) {
+  return useSchemaDb(reliabilitySchema, options, {
+    async reset({ db }) {
+      for (const key of ['itemLabels', 'items', 'labels', 'owners'] as const) await db[key].query().delete()
+    },
   })
-  beforeEach(async () => {
-    for (const key of ['itemLabels', 'items', 'labels', 'owners'] as const) await ctx.db[key].query().delete()
-    ctx.log.length = 0
-  })
-  afterAll(async () => {
-    if (!ctx.db) return
-    await ctx.db.schema.drop()
-    await ctx.db.close()
-  })
-  return ctx
 }
 
 /** Runs `fn` (which may throw or reject) and returns what it threw. */
