@@ -254,19 +254,25 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
   /** Decodes the extra select items into the rows and loads what else the query asked for. */
   protected async readExtras(_rows: R[], _raw: readonly unknown[], _width: number): Promise<void> {}
 
-  protected selectNode(overrides: Partial<SelectNode> = {}): SelectNode {
+  /** The SELECT of this query; `overrides` replace parts of it (the select list and joins they replace are not built). */
+  protected selectNode(overrides?: Partial<SelectNode>): SelectNode {
     const { limit, offset, order } = this.state
     const alias = scopeOf(this.ctx).alias
-    return n.select({
+    const columns: ExprNode[] = []
+    if (!overrides?.columns) {
+      for (const c of this.selectedColumns()) columns.push(this.ref(c))
+      columns.push(...this.extraColumns())
+    }
+    const node = n.select({
       from: n.table(this.ctx.meta.name, alias),
-      columns: [...this.selectedColumns().map((c) => this.ref(c)), ...this.extraColumns()],
-      joins: this.joinNodes(),
+      columns,
+      joins: overrides && 'joins' in overrides ? undefined : this.joinNodes(),
       where: this.whereNode(),
       orderBy: order,
       limit: limit === undefined ? undefined : n.integer(limit),
       offset: offset === undefined ? undefined : n.integer(offset),
-      ...overrides,
     })
+    return overrides ? { ...node, ...overrides } : node
   }
 
   /** The SQL and parameters this query would run, for inspection. */

@@ -74,8 +74,6 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     return this.next({ extra: { ...this.rel, ...patch } } as Partial<QueryState>)
   }
 
-  private make = (ctx: QueryContext): any => new QueryBuilder(ctx)
-
   /** A where group's builder knows the aggregates added so far, so their names work inside the group too. */
   protected override fresh(state: QueryState): this {
     const { aggregates } = this.rel
@@ -113,7 +111,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     let eager = this.rel.eager
     if (args.length === 2 && typeof args[1] === 'function') {
       eager = addPath(this.ctx.schema, this.ctx.tableKey, eager, args[0] as string, args[1] as (q: any) => any)
-      checkTree(this.ctx, eager, this.make)
+      checkTree(this.ctx, eager, makeBuilder)
     } else {
       for (const path of args.flat()) eager = addPath(this.ctx.schema, this.ctx.tableKey, eager, path as string)
     }
@@ -140,7 +138,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     const pred = relationExists(
       this.ctx,
       name as string,
-      this.make,
+      makeBuilder,
       constraint as ((q: any) => any) | undefined,
       (op as string) ?? '>=',
       (count as number) ?? 1,
@@ -201,7 +199,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
 
   private aggregate(fn: AggregateFn, name: unknown, column: string | undefined, constraint: unknown, options: unknown): any {
     const as = (options as { as?: string } | undefined)?.as
-    const agg = aggregateOf(this.ctx, this.ctx.session.core.dialect.codecs, name as string, fn, column, this.make, constraint as any, as)
+    const agg = aggregateOf(this.ctx, this.ctx.session.core.dialect.codecs, name as string, fn, column, makeBuilder, constraint as any, as)
     const rest = this.rel.aggregates.filter((a) => a.alias !== agg.alias)
     return this.withRel({ aggregates: [...rest, agg] })
   }
@@ -278,16 +276,16 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     for (const [join, tree] of underJoins) {
       const joined = rows.map((row) => row[join.name]).filter((row) => row !== null)
       const { target, targetMeta } = join.link
-      await loadTree({ session: this.ctx.session, schema: this.ctx.schema, tableKey: target, meta: targetMeta }, joined, tree, this.make)
+      await loadTree({ session: this.ctx.session, schema: this.ctx.schema, tableKey: target, meta: targetMeta }, joined, tree, makeBuilder)
     }
-    if (eager.size > 0) await loadTree(this.ctx, rows, eager, this.make)
+    if (eager.size > 0) await loadTree(this.ctx, rows, eager, makeBuilder)
   }
 
   private extrasFor(joins: readonly JoinSpec[]): ExprNode[] {
-    return [
-      ...this.rel.aggregates.map((a) => n.alias(a.expr, a.alias)),
-      ...joins.flatMap((j) => joinedColumns(j)),
-    ]
+    const extras: ExprNode[] = []
+    for (const a of this.rel.aggregates) extras.push(n.alias(a.expr, a.alias))
+    for (const j of joins) extras.push(...joinedColumns(j))
+    return extras
   }
 
   private joinNodesFor(joins: readonly JoinSpec[]): SelectNode['joins'] {
@@ -338,4 +336,9 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
       decodeExtras: (rows: any[], raw: readonly unknown[], width: number) => this.decodeFor(rows, raw, width, this.rel.joins),
     }
   }
+}
+
+/** A new builder over a table: what the eager loader, the aggregates and the relation filters build their subqueries with. */
+function makeBuilder(ctx: QueryContext): any {
+  return new QueryBuilder(ctx)
 }

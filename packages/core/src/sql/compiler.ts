@@ -12,7 +12,7 @@ export interface CompiledQuery {
   readonly params: readonly unknown[]
 }
 
-type Visitors = { [K in NodeKind]: (node: Extract<AnyNode, { kind: K }>) => void }
+type Visitors = { [K in NodeKind]: (w: SqlWriter, node: Extract<AnyNode, { kind: K }>) => void }
 
 /**
  * Turns AST nodes into SQL text and bound parameters. Dialects subclass it and override the small hooks
@@ -112,11 +112,8 @@ export class SqlCompiler {
 export class SqlWriter {
   sql = ''
   readonly params: unknown[] = []
-  private readonly visitors: Visitors
 
-  constructor(readonly compiler: SqlCompiler) {
-    this.visitors = this.makeVisitors()
-  }
+  constructor(readonly compiler: SqlCompiler) {}
 
   write(text: string): this {
     this.sql += text
@@ -143,8 +140,8 @@ export class SqlWriter {
   }
 
   visit(node: AnyNode): this {
-    const visitor = this.visitors[node.kind] as (node: AnyNode) => void
-    visitor(node)
+    const visitor = SqlWriter.visitors[node.kind] as (w: SqlWriter, node: AnyNode) => void
+    visitor(this, node)
     return this
   }
 
@@ -163,90 +160,88 @@ export class SqlWriter {
     return this
   }
 
-  private makeVisitors(): Visitors {
-    const c = this.compiler
-    return {
-      Column: (node) => {
-        if (node.table) this.id(node.table).write('.')
-        this.id(node.column)
-      },
-      Value: (node) => {
-        this.param(node.value === null || node.value === undefined ? null : c.encodeValue(node.value, node.type))
-      },
-      Integer: (node) => {
-        if (!Number.isSafeInteger(node.value) || node.value < 0) {
-          throw new ValidationError(`Expected a non-negative safe integer, got ${String(node.value)}.`)
-        }
-        this.write(String(node.value))
-      },
-      Raw: (node) => this.raw(node),
-      Binary: (node) => {
-        const arithmetic = node.op === '+' || node.op === '-' || node.op === '*' || node.op === '/'
-        if (arithmetic || node.op === 'like' || node.op === 'not like') {
-          this.nested(node.left).write(` ${arithmetic ? node.op : node.op.toUpperCase()} `).nested(node.right)
-        } else {
-          this.compared(node.left).write(` ${node.op} `).compared(node.right)
-        }
-      },
-      And: (node) => this.junction(node.items, ' AND ', true),
-      Or: (node) => this.junction(node.items, ' OR ', false),
-      Not: (node) => this.write('NOT (').visit(node.expr).write(')'),
-      In: (node) => {
-        const values = node.values
-        if (Array.isArray(values) && values.length === 0) {
-          this.visit({ kind: 'Constant', value: node.negate })
-          return
-        }
-        if (node.left.length === 1) this.compared(node.left[0])
-        else this.write('(').list(node.left, (e) => this.compared(e)).write(')')
-        this.write(node.negate ? ' NOT IN (' : ' IN (')
-        if (Array.isArray(values)) {
-          this.list(values as readonly (readonly ExprNode[])[], (row) => {
-            if (row.length === 1) this.compared(row[0])
-            else this.write('(').list(row, (e) => this.compared(e)).write(')')
-          })
-        } else {
-          this.visit(values as SelectNode)
-        }
-        this.write(')')
-      },
-      IsNull: (node) => this.nested(node.expr).write(node.negate ? ' IS NOT NULL' : ' IS NULL'),
-      Between: (node) => {
-        this.compared(node.expr).write(node.negate ? ' NOT BETWEEN ' : ' BETWEEN ')
-        this.compared(node.low).write(' AND ').compared(node.high)
-      },
-      Exists: (node) => this.write(node.negate ? 'NOT EXISTS (' : 'EXISTS (').visit(node.query).write(')'),
-      Function: (node) => {
-        this.write(node.name.toUpperCase()).write('(')
-        if (node.distinct) this.write('DISTINCT ')
-        const ordered = node.name === 'min' || node.name === 'max'
-        this.list(node.args, (a) => (ordered ? this.compared(a) : this.visit(a))).write(')')
-      },
-      Star: (node) => {
-        if (node.table) this.id(node.table).write('.')
-        this.write('*')
-      },
-      Subquery: (node) => this.write('(').visit(node.query).write(')'),
-      Alias: (node) => this.visit(node.expr).write(' AS ').id(node.alias),
-      RowNumber: (node) => {
-        this.write('ROW_NUMBER() OVER (')
-        if (node.partitionBy.length) this.write('PARTITION BY ').list(node.partitionBy, (e) => this.visit(e))
-        if (node.orderBy.length) {
-          if (node.partitionBy.length) this.write(' ')
-          this.write('ORDER BY ').list(node.orderBy, (o) => this.visit(o))
-        }
-        this.write(')')
-      },
-      Constant: (node) => this.write(node.value ? '1 = 1' : '1 = 0'),
-      Table: (node) => this.table(node),
-      DerivedTable: (node) => this.write('(').visit(node.query).write(') AS ').id(node.alias),
-      Join: (node) => this.join(node),
-      Order: (node) => c.orderItem(this, node),
-      Select: (node) => this.select(node),
-      Insert: (node) => this.insert(node),
-      Update: (node) => this.update(node),
-      Delete: (node) => this.delete(node),
-    }
+  /** One visitor per node kind, shared by every writer (a writer is made per compile). */
+  private static readonly visitors: Visitors = {
+    Column: (w, node) => {
+      if (node.table) w.id(node.table).write('.')
+      w.id(node.column)
+    },
+    Value: (w, node) => {
+      w.param(node.value === null || node.value === undefined ? null : w.compiler.encodeValue(node.value, node.type))
+    },
+    Integer: (w, node) => {
+      if (!Number.isSafeInteger(node.value) || node.value < 0) {
+        throw new ValidationError(`Expected a non-negative safe integer, got ${String(node.value)}.`)
+      }
+      w.write(String(node.value))
+    },
+    Raw: (w, node) => w.raw(node),
+    Binary: (w, node) => {
+      const arithmetic = node.op === '+' || node.op === '-' || node.op === '*' || node.op === '/'
+      if (arithmetic || node.op === 'like' || node.op === 'not like') {
+        w.nested(node.left).write(` ${arithmetic ? node.op : node.op.toUpperCase()} `).nested(node.right)
+      } else {
+        w.compared(node.left).write(` ${node.op} `).compared(node.right)
+      }
+    },
+    And: (w, node) => w.junction(node.items, ' AND ', true),
+    Or: (w, node) => w.junction(node.items, ' OR ', false),
+    Not: (w, node) => w.write('NOT (').visit(node.expr).write(')'),
+    In: (w, node) => {
+      const values = node.values
+      if (Array.isArray(values) && values.length === 0) {
+        w.visit({ kind: 'Constant', value: node.negate })
+        return
+      }
+      if (node.left.length === 1) w.compared(node.left[0])
+      else w.write('(').list(node.left, (e) => w.compared(e)).write(')')
+      w.write(node.negate ? ' NOT IN (' : ' IN (')
+      if (Array.isArray(values)) {
+        w.list(values as readonly (readonly ExprNode[])[], (row) => {
+          if (row.length === 1) w.compared(row[0])
+          else w.write('(').list(row, (e) => w.compared(e)).write(')')
+        })
+      } else {
+        w.visit(values as SelectNode)
+      }
+      w.write(')')
+    },
+    IsNull: (w, node) => w.nested(node.expr).write(node.negate ? ' IS NOT NULL' : ' IS NULL'),
+    Between: (w, node) => {
+      w.compared(node.expr).write(node.negate ? ' NOT BETWEEN ' : ' BETWEEN ')
+      w.compared(node.low).write(' AND ').compared(node.high)
+    },
+    Exists: (w, node) => w.write(node.negate ? 'NOT EXISTS (' : 'EXISTS (').visit(node.query).write(')'),
+    Function: (w, node) => {
+      w.write(node.name.toUpperCase()).write('(')
+      if (node.distinct) w.write('DISTINCT ')
+      const ordered = node.name === 'min' || node.name === 'max'
+      w.list(node.args, (a) => (ordered ? w.compared(a) : w.visit(a))).write(')')
+    },
+    Star: (w, node) => {
+      if (node.table) w.id(node.table).write('.')
+      w.write('*')
+    },
+    Subquery: (w, node) => w.write('(').visit(node.query).write(')'),
+    Alias: (w, node) => w.visit(node.expr).write(' AS ').id(node.alias),
+    RowNumber: (w, node) => {
+      w.write('ROW_NUMBER() OVER (')
+      if (node.partitionBy.length) w.write('PARTITION BY ').list(node.partitionBy, (e) => w.visit(e))
+      if (node.orderBy.length) {
+        if (node.partitionBy.length) w.write(' ')
+        w.write('ORDER BY ').list(node.orderBy, (o) => w.visit(o))
+      }
+      w.write(')')
+    },
+    Constant: (w, node) => w.write(node.value ? '1 = 1' : '1 = 0'),
+    Table: (w, node) => w.table(node),
+    DerivedTable: (w, node) => w.write('(').visit(node.query).write(') AS ').id(node.alias),
+    Join: (w, node) => w.join(node),
+    Order: (w, node) => w.compiler.orderItem(w, node),
+    Select: (w, node) => w.select(node),
+    Insert: (w, node) => w.insert(node),
+    Update: (w, node) => w.update(node),
+    Delete: (w, node) => w.delete(node),
   }
 
   private junction(items: readonly ExprNode[], separator: string, emptyValue: boolean): void {
