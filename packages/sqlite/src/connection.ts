@@ -24,14 +24,13 @@ export class SqliteConnection extends TransactionControl implements Connection {
   async execute(query: CompiledQuery, rowMode: RowMode): Promise<DriverResult> {
     this.assertUsable()
     try {
-      const statement = this.statements.get(this.db, query.sql)
+      const cached = this.statements.get(this.db, query.sql)
       const params = query.params.map(bindParameter)
-      if (statement.reader) {
-        // Cached statements keep their modes, so both are set on every run.
-        const rows = statement.raw(rowMode === 'array').safeIntegers(true).all(...params)
-        return { rows, affectedRows: statement.readonly ? 0 : rows.length }
+      if (cached.reader) {
+        const rows = cached.rows(rowMode === 'array').all(...params)
+        return { rows, affectedRows: cached.readonly ? 0 : rows.length }
       }
-      const result = statement.safeIntegers(true).run(...params)
+      const result = cached.statement.run(...params)
       return { rows: [], affectedRows: result.changes, insertId: firstInsertId(query.sql, result) }
     } catch (error) {
       throw mapSqliteError(error, query.sql)

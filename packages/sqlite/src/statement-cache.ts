@@ -1,8 +1,29 @@
 import type Database from 'better-sqlite3'
 
-interface Entry {
-  readonly sql: string
-  readonly statement: Database.Statement
+/** A prepared statement with what the connection asks of it on every run, read once. */
+export class CachedStatement {
+  readonly reader: boolean
+  readonly readonly: boolean
+  private rawRows = false
+
+  constructor(
+    readonly sql: string,
+    readonly statement: Database.Statement,
+  ) {
+    this.reader = statement.reader
+    this.readonly = statement.readonly
+    // Every INTEGER is read as a BigInt (the codecs narrow it); the mode stays set on the statement.
+    statement.safeIntegers(true)
+  }
+
+  /** The statement in array or object row mode (a cached statement keeps its mode: it changes only when asked). */
+  rows(arrays: boolean): Database.Statement {
+    if (this.rawRows !== arrays) {
+      this.statement.raw(arrays)
+      this.rawRows = arrays
+    }
+    return this.statement
+  }
 }
 
 /**
@@ -15,20 +36,20 @@ interface Entry {
  * whole with `===`; texts with the same fingerprint share a bucket.
  */
 export class StatementCache {
-  private readonly order = new Map<string, Entry>()
-  private readonly buckets = new Map<number, Entry[]>()
+  private readonly order = new Map<string, CachedStatement>()
+  private readonly buckets = new Map<number, CachedStatement[]>()
 
   constructor(private readonly size: number) {}
 
-  get(db: Database.Database, sql: string): Database.Statement {
+  get(db: Database.Database, sql: string): CachedStatement {
     const print = fingerprint(sql)
     const bucket = this.buckets.get(print)
     if (bucket) {
-      for (const entry of bucket) if (entry.sql === sql) return entry.statement
+      for (const entry of bucket) if (entry.sql === sql) return entry
     }
-    const statement = db.prepare(sql)
-    if (this.size > 0) this.add(print, { sql, statement })
-    return statement
+    const entry = new CachedStatement(sql, db.prepare(sql))
+    if (this.size > 0) this.add(print, entry)
+    return entry
   }
 
   clear(): void {
@@ -36,7 +57,7 @@ export class StatementCache {
     this.buckets.clear()
   }
 
-  private add(print: number, entry: Entry): void {
+  private add(print: number, entry: CachedStatement): void {
     this.order.set(entry.sql, entry)
     const bucket = this.buckets.get(print)
     if (bucket) bucket.push(entry)
@@ -44,7 +65,7 @@ export class StatementCache {
     if (this.order.size > this.size) this.evict(this.order.values().next().value!)
   }
 
-  private evict(entry: Entry): void {
+  private evict(entry: CachedStatement): void {
     this.order.delete(entry.sql)
     const print = fingerprint(entry.sql)
     const rest = this.buckets.get(print)!.filter((e) => e !== entry)

@@ -14,6 +14,14 @@ describe('StatementCache', () => {
     expect(again).toBe(first)
   })
 
+  it('switches a cached statement between array and object rows, and reads integers as BigInts', () => {
+    const cache = new StatementCache(10)
+    const entry = cache.get(db, 'SELECT a, b FROM t')
+    expect(entry.rows(true).all()).toEqual([[1n, 2n]])
+    expect(entry.rows(false).all()).toEqual([{ a: 1n, b: 2n }])
+    expect(entry.rows(true).all()).toEqual([[1n, 2n]])
+  })
+
   it('tells apart texts with the same fingerprint', () => {
     // Same length, differing only in a character the fingerprint does not read.
     const one = 'SELECT a AS first_column FROM t WHERE 1 = 1  AND 2 = 2'
@@ -21,9 +29,9 @@ describe('StatementCache', () => {
     const pick = ['SELECT a AS first_column', 'FROM t WHERE 1 = 1  AND 2 = 2'].join(' ')
     expect(fingerprint(one)).toBe(fingerprint(two))
     const cache = new StatementCache(10)
-    expect(cache.get(db, one).pluck().get()).toBe(1)
-    expect(cache.get(db, two).pluck().get()).toBe(2)
-    expect(cache.get(db, pick).pluck().get()).toBe(1)
+    expect(cache.get(db, one).rows(true).all()).toEqual([[1n]])
+    expect(cache.get(db, two).rows(true).all()).toEqual([[2n]])
+    expect(cache.get(db, pick).rows(false).all()).toEqual([{ first_column: 1n }])
   })
 
   it('keeps at most `size` statements, evicting the oldest, and prepares every time with size 0', () => {
