@@ -38,6 +38,16 @@ export function joinSpec(name: string, link: RelationLink): JoinSpec {
  */
 export function planLoading(schema: AnySchema, tableKey: string, joins: readonly JoinSpec[], eager: EagerTree, joinToOne: boolean): LoadPlan {
   if (!joinToOne || eager.size === 0) return { joins, eager, underJoins: [] }
+  if (joins.length > 0) return joinPlan(schema, tableKey, joins, eager)
+  // Without explicit joins the plan depends on the tree alone (a tree belongs to one table of one schema).
+  let plan = plans.get(eager)
+  if (!plan) plans.set(eager, (plan = joinPlan(schema, tableKey, joins, eager)))
+  return plan
+}
+
+const plans = new WeakMap<EagerTree, LoadPlan>()
+
+function joinPlan(schema: AnySchema, tableKey: string, joins: readonly JoinSpec[], eager: EagerTree): LoadPlan {
   const allJoins = [...joins]
   const rest = new Map(eager)
   const underJoins: [JoinSpec, EagerTree][] = []

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js'
 import type { AnySchema } from '../schema/define-schema.js'
-import type { ColumnMeta } from '../schema/table.js'
+import type { ColumnMeta, TableMeta } from '../schema/table.js'
 import { n, type ExprNode, type JoinNode, type SelectNode } from '../sql/ast.js'
 import { BaseQueryBuilder, type QueryState } from '../query/query-builder.js'
 import { scopeOf, type QueryContext } from '../query/context.js'
@@ -113,7 +113,7 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
       eager = addPath(this.ctx.schema, this.ctx.tableKey, eager, args[0] as string, args[1] as (q: any) => any)
       checkTree(this.ctx, eager, makeBuilder)
     } else {
-      for (const path of args.flat()) eager = addPath(this.ctx.schema, this.ctx.tableKey, eager, path as string)
+      for (const path of args.flat()) eager = withPath(this.ctx, eager, path as string)
     }
     return this.withRel({ eager })
   }
@@ -336,6 +336,27 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
       decodeExtras: (rows: any[], raw: readonly unknown[], width: number) => this.decodeFor(rows, raw, width, this.rel.joins),
     }
   }
+}
+
+const fromEmpty = new WeakMap<TableMeta, Map<string, EagerTree>>()
+const fromTree = new WeakMap<EagerTree, Map<string, EagerTree>>()
+
+/**
+ * The tree with one more path (no constraint). The same `with('a.b')` gives the same tree every time, so it is
+ * built and checked once per starting tree and path and then shared (trees are never changed, only copied):
+ * the join plan is cached per tree too. An empty tree is keyed by the table; any other belongs to one table.
+ */
+function withPath(ctx: QueryContext, tree: EagerTree, path: string): EagerTree {
+  const perMeta = tree.size === 0 ? fromEmpty : undefined
+  let paths = perMeta ? perMeta.get(ctx.meta) : fromTree.get(tree)
+  if (!paths) {
+    paths = new Map()
+    if (perMeta) perMeta.set(ctx.meta, paths)
+    else fromTree.set(tree, paths)
+  }
+  let next = paths.get(path)
+  if (!next) paths.set(path, (next = addPath(ctx.schema, ctx.tableKey, tree, path)))
+  return next
 }
 
 /** A new builder over a table: what the eager loader, the aggregates and the relation filters build their subqueries with. */
