@@ -56,6 +56,13 @@ describe('type parsers', () => {
 
   it('reads timestamps as UTC, with offsets down to seconds, BC years and infinity', () => {
     expect(parseTimestamp('2024-01-02 03:04:05.678')).toEqual(new Date('2024-01-02T03:04:05.678Z'))
+    // UTC session values, read digit by digit: fractions of any length, none, and years before 100
+    expect(parseTimestamp('2024-01-02 03:04:05.678+00')).toEqual(new Date('2024-01-02T03:04:05.678Z'))
+    expect(parseTimestamp('2024-01-02 03:04:05.6789+00')).toEqual(new Date('2024-01-02T03:04:05.678Z'))
+    expect(parseTimestamp('2024-01-02 03:04:05.5+00')).toEqual(new Date('2024-01-02T03:04:05.500Z'))
+    expect(parseTimestamp('2024-01-02 03:04:05+00')).toEqual(new Date('2024-01-02T03:04:05Z'))
+    expect(parseTimestamp('0044-03-15 12:00:00+00')).toEqual(new Date('0044-03-15T12:00:00Z'))
+    expect(parseTimestamp('12024-01-02 03:04:05+00').valueOf()).toBe(Date.UTC(12024, 0, 2, 3, 4, 5))
     expect(parseTimestamp('2024-01-02 03:04:05.678999+05:30')).toEqual(new Date('2024-01-01T21:34:05.678Z'))
     expect(parseTimestamp('1900-01-01 00:00:00-03:30:52')).toEqual(new Date('1900-01-01T03:30:52Z'))
     expect(parseTimestamp('0044-03-15 12:00:00+00 BC')).toEqual(new Date(Date.UTC(-43, 2, 15, 12)))
