@@ -122,7 +122,9 @@ export class MysqlDriver implements Driver {
     // Evicted statements are closed; this bound keeps a pool under the server's max_prepared_stmt_count (16382).
     // mysql2 ORs a statement's bigNumberStrings with the pool's: the pool leaves it off, so the ORM's array rows
     // (connection.ts) can read a BIGINT within 2^53 as a number while db.execute's object rows ask for text.
-    return { ...defined, ...QUERY_DEFAULTS, bigNumberStrings: false, ...POOL_ONLY, maxPreparedStatements: 500 }
+    // trace: false skips mysql2's stack capture on every statement (Error.captureStackTrace through the ORM's
+    // frames); a failing statement's error is the ORM's own, raised where the statement was awaited.
+    return { ...defined, ...QUERY_DEFAULTS, bigNumberStrings: false, ...POOL_ONLY, maxPreparedStatements: 500, trace: false }
   }
 }
 
