@@ -72,19 +72,19 @@ export async function insertRows(ctx: QueryContext, inputs: readonly Values[]): 
   const now = new Date()
   const rows = inputs.map((input) => prepareInsertRow(meta, input, now))
   const caps = session.core.capabilities
-  const groups = new Map<string, number[]>()
+  const groups = new Map<string, { props: string[]; indexes: number[] }>()
   rows.forEach((row, i) => {
-    const signature = Object.keys(row).join(',')
-    const list = groups.get(signature)
-    if (list) list.push(i)
-    else groups.set(signature, [i])
+    const props = Object.keys(row)
+    const signature = props.join(',')
+    const group = groups.get(signature)
+    if (group) group.indexes.push(i)
+    else groups.set(signature, { props, indexes: [i] })
   })
 
   const auto = meta.autoIncrement
   const needsIds = (props: string[]) => auto !== undefined && !props.includes(auto.prop)
   const plans: { props: string[]; indexes: number[]; perRow: boolean }[] = []
-  for (const [signature, indexes] of groups) {
-    const props = signature ? signature.split(',') : []
+  for (const { props, indexes } of groups.values()) {
     const perRow = props.length === 0 || (!caps.returning.insert && needsIds(props) && !caps.consecutiveInsertIds)
     const size = perRow ? 1 : Math.floor(caps.maxParameters / props.length)
     for (const part of chunk(indexes, size)) plans.push({ props, indexes: part, perRow })

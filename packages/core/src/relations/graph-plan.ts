@@ -40,6 +40,7 @@ export function pathTree(schema: AnySchema, tableKey: string, paths: readonly st
 
 /** The selection one level down, through relation `name`; undefined when `name` is not written at all. */
 export function below(sel: Selection, name: string): Selection | undefined {
+  if (!sel.only && !sel.omit) return sel
   if (sel.only && !sel.only.has(name)) return undefined
   const omitted = sel.omit?.get(name)
   if (omitted && omitted.children.size === 0) return undefined
@@ -110,13 +111,19 @@ export interface RelationInput {
 export function relationInputs(schema: AnySchema, tableKey: string, input: Values, sel: Selection): RelationInput[] {
   const relations = schema.meta.relations.get(tableKey)
   const out: RelationInput[] = []
-  for (const [name, value] of Object.entries(input)) {
+  for (const name of Object.keys(input)) {
     const relation = relations?.get(name)
-    if (!relation || value === undefined || value === null) continue
-    const next = below(sel, name)
-    if (next) out.push({ name, relation, value, sel: next })
+    const entry = relation && relationInput(name, relation, input[name], sel)
+    if (entry) out.push(entry)
   }
   return out
+}
+
+/** Relation `name` of an input row, when it is to be written. */
+function relationInput(name: string, relation: ResolvedRelation, value: unknown, sel: Selection): RelationInput | undefined {
+  if (value === undefined || value === null) return undefined
+  const next = below(sel, name)
+  return next && { name, relation, value, sel: next }
 }
 
 /** The items of a relation value: an array for to-many, one object for to-one. */
@@ -149,15 +156,19 @@ export function checkGraph(schema: AnySchema, tableKey: string, input: Values, s
     throw new ValidationError(`A row of "${meta.name}" must be an object of column values and relations.`)
   }
   if (path.includes(input)) throw new ValidationError(`The input graph contains a row of "${meta.name}" inside itself (a cycle); give each row once.`)
+  const entries: RelationInput[] = []
   for (const key of Object.keys(input)) {
-    if (meta.byProp.has(key) || relations?.has(key)) continue
-    if (pivotOf && key === 'pivot') {
-      checkPivot(pivotOf, input.pivot)
+    const relation = relations?.get(key)
+    if (relation) {
+      const entry = relationInput(key, relation, input[key], sel)
+      if (entry) entries.push(entry)
       continue
     }
-    throw unknownKey(meta, key, [...(relations?.keys() ?? [])])
+    if (meta.byProp.has(key)) continue
+    if (pivotOf && key === 'pivot') checkPivot(pivotOf, input.pivot)
+    else throw unknownKey(meta, key, [...(relations?.keys() ?? [])])
   }
-  for (const entry of relationInputs(schema, tableKey, input, sel)) {
+  for (const entry of entries) {
     const { relation } = entry
     if (relation.kind === 'hasOneThrough' || relation.kind === 'hasManyThrough') {
       throw new ValidationError(
@@ -166,7 +177,9 @@ export function checkGraph(schema: AnySchema, tableKey: string, input: Values, s
     }
     const pivot = PIVOT_KINDS.has(relation.kind) ? (relation as { pivot: { meta: TableMeta } }).pivot.meta : undefined
     const target = targetOf(relation, input)
-    for (const item of itemsOf(entry)) checkGraph(schema, target, item, entry.sel, pivot, [...path, input])
+    path.push(input)
+    for (const item of itemsOf(entry)) checkGraph(schema, target, item, entry.sel, pivot, path)
+    path.pop()
   }
 }
 

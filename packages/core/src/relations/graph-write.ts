@@ -27,6 +27,8 @@ interface Item {
   action: Action
   /** Foreign keys (and morph types) the graph sets: the parent's key on a child, the owner's key on a row. */
   readonly fixed: Values
+  /** The relations of the input to write (read once, when the item is made). */
+  readonly entries: readonly RelationInput[]
   /** Relation name -> what was written for it. */
   readonly related: Map<string, unknown>
   stored?: Values
@@ -39,8 +41,6 @@ interface Link {
   readonly related: readonly unknown[]
   readonly values: Values
 }
-
-const item = (input: Values, sel: Selection, action: Action, fixed: Values = {}): Item => ({ input, sel, action, fixed, related: new Map() })
 
 /**
  * Writes a graph level by level, in foreign-key order (MikroORM's commit order): a level's owners
@@ -58,10 +58,14 @@ export class GraphWriter {
   ) {}
 
   async write(tableKey: string, inputs: readonly Values[], sel: Selection, action: Action): Promise<Values[]> {
-    const items = inputs.map((input) => item(input, sel, action))
+    const items = inputs.map((input) => this.item(tableKey, input, sel, action))
     await this.level(tableKey, items)
     await this.flushLinks()
     return items.map((i) => i.out!)
+  }
+
+  private item(tableKey: string, input: Values, sel: Selection, action: Action, fixed: Values = {}): Item {
+    return { input, sel, action, fixed, entries: relationInputs(this.schema, tableKey, input, sel), related: new Map() }
   }
 
   private meta(tableKey: string): TableMeta {
@@ -77,14 +81,15 @@ export class GraphWriter {
     await this.owners(tableKey, items)
     await this.rows(tableKey, items)
     await this.children(tableKey, items)
-    for (const i of items) i.out = assemble(this.schema, tableKey, i)
+    const relations = this.schema.meta.relations.get(tableKey)
+    for (const i of items) i.out = assemble(relations, i)
   }
 
   /** belongsTo / morphTo inputs: written (or found) first, their keys set on the rows that point at them. */
   private async owners(tableKey: string, items: Item[]): Promise<void> {
     const groups = new Map<string, { target: string; pairs: [Item, Item, RelationInput, string | undefined][]; seen: Map<Values, Item> }>()
     for (const parent of items) {
-      for (const entry of relationInputs(this.schema, tableKey, parent.input, parent.sel)) {
+      for (const entry of parent.entries) {
         if (!OWNER_KINDS.has(entry.relation.kind)) continue
         const target = targetOf(entry.relation, parent.input)
         const type = entry.relation.kind === 'morphTo' ? morphTarget(entry.relation, parent.input).type : undefined
@@ -93,7 +98,7 @@ export class GraphWriter {
         const group = groups.get(key) ?? { target, pairs: [], seen: new Map<Values, Item>() }
         groups.set(key, group)
         // One object given as the owner of several rows is one row.
-        const owner = group.seen.get(input) ?? item(input, entry.sel, hasKey(this.meta(target), input) ? (this.mode === 'create' ? 'point' : 'update') : 'insert')
+        const owner = group.seen.get(input) ?? this.item(target, input, entry.sel, hasKey(this.meta(target), input) ? (this.mode === 'create' ? 'point' : 'update') : 'insert')
         group.seen.set(input, owner)
         group.pairs.push([parent, owner, entry, type])
       }
@@ -117,15 +122,13 @@ export class GraphWriter {
     const ctx = this.ctx(tableKey)
     const inserts = items.filter((i) => i.action === 'insert')
     if (inserts.length) {
-      const stored = await insertRows(ctx, uniform(meta, inserts.map((i) => ({ ...columnValues(meta, i.input), ...i.fixed }))))
+      const stored = await insertRows(ctx, uniform(meta, inserts.map((i) => Object.assign(columnValues(meta, i.input), i.fixed))))
       inserts.forEach((i, j) => (i.stored = stored[j]))
     }
     const points: Item[] = []
     for (const i of items) {
       if (i.action === 'insert') continue
-      const changes = i.action === 'update' ? columnValues(meta, i.input) : {}
-      for (const p of meta.primaryKey) delete changes[p]
-      Object.assign(changes, i.fixed)
+      const changes = Object.assign(i.action === 'update' ? updateValues(meta, i.input) : {}, i.fixed)
       if (Object.keys(changes).length === 0) {
         points.push(i)
         continue
@@ -134,38 +137,41 @@ export class GraphWriter {
       if (!i.stored) throw new NotFoundError(meta.name, keyValues(meta, i.input))
     }
     if (points.length === 0) return
-    const keys = new Map(points.map((i) => [keyOf(keyValues(meta, i.input))!, keyValues(meta, i.input)]))
+    const keys = points.map((i) => keyValues(meta, i.input))
+    const ids = keys.map((key) => keyOf(key)!)
+    const unique = new Map(ids.map((id, j) => [id, keys[j]]))
     const found = new Map<string, Values>()
-    for (const row of (await selectByKeys(ctx, this.session, [...keys.values()])).values()) found.set(keyOf(keyValues(meta, row))!, row)
-    for (const i of points) {
-      i.stored = found.get(keyOf(keyValues(meta, i.input))!)
-      if (!i.stored) throw new NotFoundError(meta.name, keyValues(meta, i.input))
-    }
+    for (const row of (await selectByKeys(ctx, this.session, [...unique.values()])).values()) found.set(keyOf(keyValues(meta, row))!, row)
+    points.forEach((i, j) => {
+      i.stored = found.get(ids[j])
+      if (!i.stored) throw new NotFoundError(meta.name, keys[j])
+    })
   }
 
   /** has-relations, then pivot relations: every parent's children of one relation written as one level. */
   private async children(tableKey: string, items: Item[]): Promise<void> {
     const groups = new Map<string, { entry: RelationInput; pairs: [Item, Item[]][]; level: Item[]; seen: Map<Values, Item> }>()
     for (const parent of items) {
-      for (const entry of relationInputs(this.schema, tableKey, parent.input, parent.sel)) {
+      for (const entry of parent.entries) {
         const { relation } = entry
         const has = HAS_KINDS.has(relation.kind)
         if (!has && !PIVOT_KINDS.has(relation.kind)) continue
-        const meta = this.meta(targetOf(relation, parent.input))
+        const target = targetOf(relation, parent.input)
+        const meta = this.meta(target)
         const fixed = has ? pointer(relation as HasRelation | MorphOneRelation, parent.stored!) : {}
         const group = groups.get(entry.name) ?? { entry, pairs: [], level: [] as Item[], seen: new Map<Values, Item>() }
         groups.set(entry.name, group)
         const kids = itemsOf(entry).map((input) => {
           const keyed = hasKey(meta, input)
           if (has) {
-            const kid = item(input, entry.sel, keyed && this.mode === 'save' ? 'update' : 'insert', { ...fixed })
+            const kid = this.item(target, input, entry.sel, keyed && this.mode === 'save' ? 'update' : 'insert', { ...fixed })
             group.level.push(kid)
             return kid
           }
           // A pivot target given (as one object) to several parents is one row linked to each.
           let kid = group.seen.get(input)
           if (!kid) {
-            kid = item(input, entry.sel, keyed ? 'point' : 'insert')
+            kid = this.item(target, input, entry.sel, keyed ? 'point' : 'insert')
             group.seen.set(input, kid)
             group.level.push(kid)
           }
@@ -179,19 +185,21 @@ export class GraphWriter {
       const { relation, name } = entry
       await this.level(targetOf(relation, pairs[0][0].input), level)
       for (const [parent, kids] of pairs) {
-        let outs = kids.map((k) => k.out!)
-        if (PIVOT_KINDS.has(relation.kind)) {
-          const rel = relation as PivotRelation
-          const parentKey = valuesOf(parent.stored!, rel.parentKey, `${rel.table}.${rel.name}`)
-          outs = kids.map((k) => {
-            const values = (k.input.pivot as Values | undefined) ?? {}
-            this.links.push({ rel, parent: parentKey, related: valuesOf(k.stored!, rel.relatedKey, `${rel.table}.${rel.name}`), values })
-            return { ...k.out!, pivot: pivotOut(rel, values) }
-          })
-        }
+        const outs = PIVOT_KINDS.has(relation.kind) ? this.link(relation as PivotRelation, parent, kids) : kids.map((k) => k.out!)
         parent.related.set(name, relation.many ? outs : outs[0])
       }
     }
+  }
+
+  /** Queues the pivot rows that link `parent` to `kids`; returns the kids as written, each with its `pivot`. */
+  private link(rel: PivotRelation, parent: Item, kids: readonly Item[]): Values[] {
+    const where = `${rel.table}.${rel.name}`
+    const parentKey = valuesOf(parent.stored!, rel.parentKey, where)
+    return kids.map((k) => {
+      const values = (k.input.pivot as Values | undefined) ?? {}
+      this.links.push({ rel, parent: parentKey, related: valuesOf(k.stored!, rel.relatedKey, where), values })
+      return { ...k.out!, pivot: pivotOut(rel, values) }
+    })
   }
 
   /** Every pivot row of the graph: one insert per relation (and set of pivot columns given), links that exist kept. */
@@ -200,7 +208,9 @@ export class GraphWriter {
     for (const link of this.links) {
       const bySignature = groups.get(link.rel) ?? new Map<string, Link[]>()
       const signature = Object.keys(link.values).filter((k) => link.values[k] !== undefined).sort().join(',')
-      bySignature.set(signature, [...(bySignature.get(signature) ?? []), link])
+      const list = bySignature.get(signature)
+      if (list) list.push(link)
+      else bySignature.set(signature, [link])
       groups.set(link.rel, bySignature)
     }
     for (const [rel, bySignature] of groups) {
@@ -224,11 +234,11 @@ function pointer(rel: HasRelation | MorphOneRelation, parent: Values): Values {
 }
 
 /** The row as stored, with the relations in input order: written ones as written, skipped ones as given. */
-function assemble(schema: AnySchema, tableKey: string, i: Item): Values {
+function assemble(relations: ReadonlyMap<string, unknown> | undefined, i: Item): Values {
   const out: Values = { ...i.stored }
-  const relations = schema.meta.relations.get(tableKey)
-  for (const [key, value] of Object.entries(i.input)) {
-    if (relations?.has(key)) out[key] = i.related.has(key) ? i.related.get(key) : value
+  if (!relations) return out
+  for (const key of Object.keys(i.input)) {
+    if (relations.has(key)) out[key] = i.related.has(key) ? i.related.get(key) : i.input[key]
   }
   return out
 }
@@ -242,6 +252,13 @@ function pivotOut(rel: PivotRelation, values: Values): Values {
   return out
 }
 
+/** The columns an update of `input` sets: those given, but the key. */
+function updateValues(meta: TableMeta, input: Values): Values {
+  const values = columnValues(meta, input)
+  for (const p of meta.primaryKey) delete values[p]
+  return values
+}
+
 /** The key predicate of a row, limited to rows that are not soft-deleted. */
 function livePredicate(meta: TableMeta, row: Values) {
   const predicate = keyPredicate({ meta, alias: meta.name }, row)
@@ -253,11 +270,10 @@ function livePredicate(meta: TableMeta, row: Values) {
  * some rows leave out is NULL either way), so a level is one statement and not one per column set.
  */
 function uniform(meta: TableMeta, rows: Values[]): Values[] {
-  const props = new Set(rows.flatMap((r) => Object.keys(r)))
-  const fill = [...props].filter((p) => {
-    const c = meta.byProp.get(p)
-    return c !== undefined && c.config.nullable && !c.config.default && !c.config.autoIncrement && !c.config.primaryKey
-  })
+  const fill = meta.columns
+    .filter((c) => c.config.nullable && !c.config.default && !c.config.autoIncrement && !c.config.primaryKey)
+    .map((c) => c.prop)
+    .filter((p) => rows.some((r) => Object.hasOwn(r, p)))
   if (fill.length === 0) return rows
   return rows.map((r) => {
     const out = { ...r }
