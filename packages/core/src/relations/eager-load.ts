@@ -4,6 +4,7 @@ import type { ColumnMeta } from '../schema/table.js'
 import { chunk } from '../query/chunk.js'
 import type { QueryContext } from '../query/context.js'
 import { keyString } from '../query/keys.js'
+import type { Codecs } from '../driver/codecs.js'
 import { readPlan, readRows, decoderOf } from '../query/row-reader.js'
 import type { EagerNode, EagerTree } from './eager-tree.js'
 import { linkContext } from './filters.js'
@@ -42,6 +43,25 @@ export function keyOf(values: readonly unknown[]): string | undefined {
 }
 
 /**
+ * A match key as a Map key, in the same classes as `keyOf` (a number and its decimal text alike): a one-column
+ * key that is a number, or a bigint or text that reads back as the same number, is that number, so the
+ * common integer key is compared without building a string per row.
+ */
+type MatchKey = number | string | undefined
+
+function matchKeyOf(values: readonly unknown[]): MatchKey {
+  return values.length === 1 ? singleKey(values[0]) : keyOf(values)
+}
+
+function singleKey(value: unknown): MatchKey {
+  if (typeof value === 'number') return value
+  if (typeof value !== 'string' && typeof value !== 'bigint') return value == null ? undefined : keyOf([value])
+  const text = String(value)
+  const number = Number(text)
+  return String(number) === text ? number : JSON.stringify(text)
+}
+
+/**
  * Loads every relation of `tree` onto `parents`: one statement per relation level (per target table for a
  * morphTo), key lists split by the parameter limit, rows in the order asked for, to-one as row or null and
  * to-many as an array.
@@ -70,35 +90,43 @@ export function checkTree(ctx: QueryContext, tree: EagerTree, make: MakeEagerQue
 
 async function loadRelation(ctx: QueryContext, parents: readonly Values[], name: string, node: EagerNode, make: MakeEagerQuery) {
   const relation = relationOf(ctx.schema, ctx.tableKey, name)
-  const found = new Map<Values, Values[]>()
+  for (const parent of parents) parent[name] = relation.many ? [] : null
   for (const link of linksOf(ctx.schema, relation)) {
-    const type = link.parentType
-    const mine = type ? parents.filter((p) => p[type.column.prop] === type.value) : parents
-    const byKey = new Map<string, Values[]>()
-    for (const parent of mine) {
-      const key = keyOf(link.parentKey.map((c) => parent[c.prop]))
-      if (key === undefined) continue
-      const list = byKey.get(key)
-      if (list) list.push(parent)
-      else byKey.set(key, [parent])
-    }
+    const byKey = parentsByKey(link, parents)
     if (byKey.size === 0) continue
     const keys = [...byKey.values()].map((list) => link.parentKey.map((c) => list[0][c.prop]))
     const { rows, matches, childCtx, tree, strip } = await fetch(ctx, link, keys, node, make)
-    rows.forEach((row, i) => {
-      for (const parent of byKey.get(matches[i]) ?? []) {
-        const list = found.get(parent)
-        if (list) list.push(row)
-        else found.set(parent, [row])
-      }
-    })
+    attach(rows, matches, byKey, name, relation.many)
     const merged = mergeTrees(node.children, tree)
-    if (merged.size > 0) await loadTree(childCtx, [...new Set(rows)], merged, make)
+    if (merged.size > 0) await loadTree(childCtx, rows, merged, make)
     if (strip.length) rows.forEach((row) => strip.forEach((c) => delete row[c.prop]))
   }
+}
+
+/** The parents a link loads for (a morphTo's of its type only), by match key; parents without a key are left out. */
+function parentsByKey(link: RelationLink, parents: readonly Values[]): Map<MatchKey, Values[]> {
+  const type = link.parentType
+  const byKey = new Map<MatchKey, Values[]>()
   for (const parent of parents) {
-    const list = found.get(parent)
-    parent[name] = relation.many ? (list ?? []) : (list?.[0] ?? null)
+    if (type && parent[type.column.prop] !== type.value) continue
+    const key = matchKeyOf(link.parentKey.map((c) => parent[c.prop]))
+    if (key === undefined) continue
+    const list = byKey.get(key)
+    if (list) list.push(parent)
+    else byKey.set(key, [parent])
+  }
+  return byKey
+}
+
+/** Puts each row on the parents of its match key: appended to a to-many list, the first one for a to-one. */
+function attach(rows: readonly Values[], matches: readonly MatchKey[], byKey: ReadonlyMap<MatchKey, Values[]>, name: string, many: boolean) {
+  for (let i = 0; i < rows.length; i++) {
+    const owners = byKey.get(matches[i])
+    if (!owners) continue
+    for (const parent of owners) {
+      if (many) (parent[name] as Values[]).push(rows[i])
+      else if (parent[name] === null) parent[name] = rows[i]
+    }
   }
 }
 
@@ -163,12 +191,13 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
   // Only the order within each parent's rows matters. Leading with the match key lets an index on it (the
   // foreign key's, the pivot's primary key) give the rows in order without a sort.
   const order = withoutRepeats([...(perParent ? [] : match.map((m) => n.order(m, 'asc'))), ...(parts.order ?? []), ...pk])
-  const matchDecoders = link.parentKey.map((c) => decoderOf(codecs, c))
-  const pivotDecoders = pivotColumns.map((c) => decoderOf(codecs, c))
   const plan = readPlan(codecs, columns)
+  const pivotPlan = isPivot ? readPlan(codecs, pivotColumns) : undefined
+  const pivotAt = columns.length + extraMatch.length
+  const keyAt = matchReader(codecs, link, matchProps, columns.length)
 
   const rows: Values[] = []
-  const matches: string[] = []
+  const matches: MatchKey[] = []
   const width = Math.max(1, link.parentKey.length)
   const reserve = Math.min(500, Math.floor(caps.maxParameters / 2))
   for (const part of chunk(keys, Math.floor((caps.maxParameters - reserve) / width))) {
@@ -185,21 +214,13 @@ async function fetch(ctx: QueryContext, link: RelationLink, keys: unknown[][], n
     }
     const result = await session.run(node)
     const read = readRows<Values>(result.rows, plan)
-    const base = columns.length
-    const pivotAt = base + extraMatch.length
-    result.rows.forEach((raw, r) => {
-      const values = raw as unknown[]
+    for (let r = 0; r < read.length; r++) {
+      const values = result.rows[r] as unknown[]
       const row = read[r]
-      let extra = base
-      const key = matchProps.map((prop, i) => (prop !== undefined ? row[prop] : decode(matchDecoders[i], values[extra++])))
-      matches.push(keyOf(key) ?? '')
-      if (isPivot) {
-        const pivot: Values = {}
-        pivotColumns.forEach((c, i) => (pivot[c.prop] = decode(pivotDecoders[i], values[pivotAt + i])))
-        row.pivot = pivot
-      }
+      matches.push(keyAt(row, values))
+      if (pivotPlan) row.pivot = pivotPlan.read(values, pivotAt)
       rows.push(row)
-    })
+    }
     if (parts.extras.length) parts.decodeExtras(read, result.rows, extrasAt)
   }
   // Key columns only added for matching are dropped after the nested loads, so a row has what select() asked for.
@@ -234,6 +255,20 @@ function withoutRepeats(order: readonly OrderNode[]): OrderNode[] {
     seen.add(key)
     return true
   })
+}
+
+/**
+ * How to read a fetched row's match key: a column of the row itself (hasMany's foreign key), or the values
+ * selected as orm_m<i> after the row's columns, decoded like the parent key they equal.
+ */
+function matchReader(codecs: Codecs, link: RelationLink, matchProps: readonly (string | undefined)[], extraAt: number) {
+  const [prop] = matchProps
+  if (matchProps.length === 1 && prop !== undefined) return (row: Values) => singleKey(row[prop])
+  const decoders = link.parentKey.map((c) => decoderOf(codecs, c))
+  return (row: Values, values: readonly unknown[]): MatchKey => {
+    let extra = extraAt
+    return matchKeyOf(matchProps.map((p, i) => (p !== undefined ? row[p] : decode(decoders[i], values[extra++]))))
+  }
 }
 
 function decode(decoder: ((v: unknown) => unknown) | undefined, value: unknown): unknown {
