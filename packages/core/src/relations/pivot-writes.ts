@@ -153,6 +153,54 @@ export async function deletePairs(session: Session, rel: PivotRelation, links: r
   return total
 }
 
+/** A parent's links as a sync leaves them: those it deletes and those it keeps (together, every link it has). */
+export interface LinkChanges {
+  readonly parent: readonly unknown[]
+  readonly detach: readonly (readonly unknown[])[]
+  readonly keep: readonly (readonly unknown[])[]
+}
+
+/**
+ * Deletes the links `detach` of each parent, given all of its links, read under the parents' locks (so no other
+ * pivot write changes them before this statement). When no more links stay than go, it deletes by parent: every
+ * link of the parents but the kept ones, `fk IN (parents) AND (fk, rk) NOT IN (kept)`, only `fk IN (parents)`
+ * when every link goes. Otherwise by pair (deletePairs). The pairs are the costly form on MariaDB: its range
+ * optimizer weighs `(fk, rk) IN (pairs)` on both the pivot's primary key and the related key's index, about
+ * 3 ms for 150 pairs, against 0.3 ms for the 50 parents' keys (PostgreSQL: 0.7 against 0.2 ms).
+ */
+export async function deleteDetached(session: Session, rel: PivotRelation, changes: readonly LinkChanges[]): Promise<number> {
+  const going = changes.filter((c) => c.detach.length > 0)
+  const byPair = () => deletePairs(session, rel, going.flatMap((c) => c.detach.map((related) => ({ parent: c.parent, related }))))
+  const columns = [...rel.pivotForeignKey, ...rel.pivotRelatedKey]
+  const limit = session.core.capabilities.maxParameters - 2
+  const cost = (c: LinkChanges) => rel.pivotForeignKey.length + c.keep.length * columns.length
+  let [detached, kept] = [0, 0]
+  for (const c of going) [detached, kept] = [detached + c.detach.length, kept + c.keep.length]
+  // NOT IN with a NULL in its list matches nothing; a kept list past the parameter limit cannot be split.
+  const unusable = (c: LinkChanges) => cost(c) > limit || c.keep.some((related) => related.some((v) => v === null || v === undefined))
+  if (going.length === 0 || kept > detached || going.some(unusable)) return byPair()
+  let total = 0
+  let part: LinkChanges[] = []
+  let size = 0
+  const flush = async () => {
+    const keep = part.flatMap((c) => c.keep.map((related) => [...c.parent, ...related]))
+    const where = andAll([
+      parentsIn(rel, part.map((c) => c.parent)),
+      keep.length ? n.in(columnsOf(rel, columns), tuples(columns, keep), true) : undefined,
+      morphGuard(rel),
+    ])
+    total += (await session.run({ kind: 'Delete', table: n.table(rel.pivot.meta.name), where })).affectedRows
+    ;[part, size] = [[], 0]
+  }
+  for (const c of going) {
+    if (part.length && size + cost(c) > limit) await flush()
+    part.push(c)
+    size += cost(c)
+  }
+  await flush()
+  return total
+}
+
 /** Updates the extra pivot columns of one link. Returns 1 or 0. */
 export async function updateLink(session: Session, rel: PivotRelation, parent: readonly unknown[], related: readonly unknown[], values: Record<string, unknown>): Promise<number> {
   const meta = rel.pivot.meta

@@ -12,7 +12,7 @@ import { insertRows, updateByKey, updateWhere } from '../query/mutations.js'
 import type { InferInsert, Row, TableKey, TableOf } from '../query/types.js'
 import { columnOf, valueFor } from '../query/where.js'
 import { keyOf } from './eager-load.js'
-import { currentLinks, deleteLinks, deletePairs, insertLinks, updateLink, type PivotEntry, type PivotLink, type PivotRelation } from './pivot-writes.js'
+import { currentLinks, deleteDetached, deleteLinks, deletePairs, insertLinks, updateLink, type LinkChanges, type PivotEntry, type PivotLink, type PivotRelation } from './pivot-writes.js'
 import { QueryBuilder } from './query-builder.js'
 import { parentKeys, relatedScope, type RelatedOwner } from './related-scope.js'
 
@@ -426,7 +426,7 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
     const last = new Map(work.map(([parent, entries]) => [keyOf(this.parentKeyOf(parent))!, { parent, entries }]))
     const current = await this.links(session, [...last.values()].map((w) => w.parent))
     const byParent = new Map<string, SyncResult>()
-    const detach: Omit<PivotLink, 'values'>[] = []
+    const changes: LinkChanges[] = []
     const attach: PivotLink[] = []
     const update: PivotLink[] = []
     for (const [key, { parent, entries }] of last) {
@@ -435,12 +435,16 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
       const wanted = new Map(entries.map((e) => [keyOf(e.related)!, e]))
       const result: SyncResult = { attached: [], detached: [], updated: [] }
       if (detaching) {
+        const change = { parent: parentKey, detach: [] as unknown[][], keep: [] as unknown[][] }
         for (const [k, row] of now) {
-          if (wanted.has(k)) continue
           const related = rel.pivotRelatedKey.map((c) => row[c.prop])
-          detach.push({ parent: parentKey, related })
-          result.detached.push(unwrap(related))
+          if (wanted.has(k)) change.keep.push(related)
+          else {
+            change.detach.push(related)
+            result.detached.push(unwrap(related))
+          }
         }
+        changes.push(change)
       }
       for (const [k, e] of wanted) {
         const row = now.get(k)
@@ -454,7 +458,7 @@ export class RelatedQuery<S extends AnySchema, T extends TableKey<S>, R = Row<S,
       }
       byParent.set(key, result)
     }
-    await deletePairs(session, rel, detach)
+    await deleteDetached(session, rel, changes)
     await insertLinks(session, rel, attach)
     for (const link of update) await updateLink(session, rel, link.parent, link.related, link.values)
     return work.map(([parent]) => byParent.get(keyOf(this.parentKeyOf(parent))!)!)

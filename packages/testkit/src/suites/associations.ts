@@ -358,6 +358,38 @@ export function associationSuite(options: ConformanceOptions) {
         expect(await links(alpha)).toEqual([])
       })
 
+      it('sync deletes by parent when no more links stay than go (NOT IN the kept ones), by pair otherwise; other parents and types untouched', async () => {
+        const { alpha, beta, delta, clip, go, ts, sqlTag } = t.ids
+        const deleteOf = async (fn: () => Promise<unknown>) => {
+          const deletes = (await sent(fn)).filter((s) => /^\s*delete\b/i.test(s))
+          expect(deletes).toHaveLength(1)
+          return deletes[0]
+        }
+        // every link of alpha goes: by the parent's key alone
+        expect(await deleteOf(() => t.db.posts.related(alpha, 'tags').sync([sqlTag.id]))).not.toMatch(/tag_id|not in/i)
+        expect(await links(alpha)).toEqual([[sqlTag.id, 0]])
+        // delta keeps 2 of 3 links: by pair
+        const byPair = await deleteOf(() => t.db.posts.related(delta, 'tags').sync([go.id, ts.id]))
+        expect(byPair).toMatch(/tag_id/i)
+        expect(byPair).not.toMatch(/not in/i)
+        expect(await links(delta)).toEqual([[go.id, 0], [ts.id, 1]])
+        // delta keeps 1, detaches 1: every link of the parent but the kept one
+        expect(await deleteOf(() => t.db.posts.related(delta, 'tags').sync([go.id, sqlTag.id]))).toMatch(/not in/i)
+        expect(await links(delta)).toEqual([[go.id, 0], [sqlTag.id, 0]])
+        // a batch: alpha cleared, delta keeps go, beta unchanged
+        const results = await t.db.posts.related([alpha, beta, delta], 'tags').sync([], [sqlTag.id], [go.id, ts.id])
+        expect(results).toEqual([
+          { attached: [], detached: [sqlTag.id], updated: [] },
+          { attached: [], detached: [], updated: [] },
+          { attached: [ts.id], detached: [sqlTag.id], updated: [] },
+        ])
+        expect([await links(alpha), await links(beta), await links(delta)]).toEqual([[], [[sqlTag.id, 0]], [[go.id, 0], [ts.id, 0]]])
+        // a morph pivot deletes only its own type's rows
+        await t.db.execute(sql`insert into rk_taggables (taggable_id, taggable_type, tag_id) values (${clip.id}, ${'posts'}, ${go.id})`)
+        expect(await t.db.videos.related(clip, 'tags').sync([])).toMatchObject({ detached: expect.arrayContaining([ts.id, sqlTag.id]) })
+        expect(await taggables()).toEqual([[clip.id, 'posts', go.id]])
+      })
+
       it('toggle attaches the missing ones and detaches the present ones', async () => {
         const { alpha, go, ts, sqlTag } = t.ids
         expect(await t.db.posts.related(alpha, 'tags').toggle([go.id, sqlTag.id])).toEqual({ attached: [sqlTag.id], detached: [go.id] })
