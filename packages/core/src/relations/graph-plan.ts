@@ -80,7 +80,9 @@ export function morphOwnerKey(relation: MorphToRelation, target: string): readon
 }
 
 export function hasKey(meta: TableMeta, row: Values): boolean {
-  return meta.primaryKey.length > 0 && meta.primaryKey.every((p) => row[p] !== undefined && row[p] !== null)
+  if (meta.primaryKey.length === 0) return false
+  for (const p of meta.primaryKey) if (row[p] === undefined || row[p] === null) return false
+  return true
 }
 
 /** Values of `columns` read from `row`; a missing one is an error naming what needed it. */
@@ -95,7 +97,7 @@ export function valuesOf(row: Values, columns: readonly ColumnMeta[], what: stri
 /** The column values of an input row: relations and a pivot item's `pivot` left out. */
 export function columnValues(meta: TableMeta, input: Values): Values {
   const out: Values = {}
-  for (const [key, value] of Object.entries(input)) if (meta.byProp.has(key)) out[key] = value
+  for (const key of Object.keys(input)) if (meta.byProp.has(key)) out[key] = input[key]
   return out
 }
 

@@ -164,7 +164,7 @@ export class GraphWriter {
         const kids = itemsOf(entry).map((input) => {
           const keyed = hasKey(meta, input)
           if (has) {
-            const kid = this.item(target, input, entry.sel, keyed && this.mode === 'save' ? 'update' : 'insert', { ...fixed })
+            const kid = this.item(target, input, entry.sel, keyed && this.mode === 'save' ? 'update' : 'insert', Object.assign({}, fixed))
             group.level.push(kid)
             return kid
           }
@@ -198,7 +198,7 @@ export class GraphWriter {
     return kids.map((k) => {
       const values = (k.input.pivot as Values | undefined) ?? {}
       this.links.push({ rel, parent: parentKey, related: valuesOf(k.stored!, rel.relatedKey, where), values })
-      return { ...k.out!, pivot: pivotOut(rel, values) }
+      return Object.assign({}, k.out!, { pivot: pivotOut(rel, values) })
     })
   }
 
@@ -235,7 +235,7 @@ function pointer(rel: HasRelation | MorphOneRelation, parent: Values): Values {
 
 /** The row as stored, with the relations in input order: written ones as written, skipped ones as given. */
 function assemble(relations: ReadonlyMap<string, unknown> | undefined, i: Item): Values {
-  const out: Values = { ...i.stored }
+  const out: Values = Object.assign({}, i.stored)
   if (!relations) return out
   for (const key of Object.keys(i.input)) {
     if (relations.has(key)) out[key] = i.related.has(key) ? i.related.get(key) : i.input[key]
