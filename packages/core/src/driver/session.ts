@@ -140,11 +140,12 @@ export class Session {
       )
     }
     const connection = this.connection ?? (await this.core.acquire())
-    const started = performance.now()
+    const { log } = this.core
+    const started = log ? performance.now() : 0
     let broken = false
     try {
       const result = await connection.execute(query, rowMode)
-      this.core.log?.({
+      log?.({
         sql: query.sql,
         params: query.params,
         durationMs: performance.now() - started,
@@ -154,7 +155,7 @@ export class Session {
     } catch (raw) {
       const error = this.core.mapError(raw, query.sql)
       broken = error instanceof ConnectionError
-      this.core.log?.({ sql: query.sql, params: query.params, durationMs: performance.now() - started, rowCount: 0, error })
+      log?.({ sql: query.sql, params: query.params, durationMs: performance.now() - started, rowCount: 0, error })
       throw error
     } finally {
       if (!this.connection) connection.release(broken)
