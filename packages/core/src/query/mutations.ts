@@ -132,19 +132,26 @@ async function reselect(ctx: QueryContext, session: Session, rows: Values[]): Pr
   })
 }
 
-/** Reads rows by primary key, in chunks that fit the parameter limit. */
-export async function selectByKeys(ctx: QueryContext, session: Session, keys: unknown[][]): Promise<Map<string, Values>> {
+/** Reads rows by primary key, in chunks that fit the parameter limit; the rows found, in no particular order. */
+export async function selectRowsByKeys(ctx: QueryContext, session: Session, keys: unknown[][]): Promise<Values[]> {
   const { meta } = ctx
   const scope = scopeOf(ctx)
   const plan = readPlan(session.core.dialect.codecs, meta.columns)
-  const found = new Map<string, Values>()
+  const rows: Values[] = []
   const size = Math.floor(session.core.capabilities.maxParameters / Math.max(1, meta.primaryKey.length))
   for (const part of chunk(keys, size)) {
     const result = await session.run(
       n.select({ from: n.table(meta.name), columns: meta.columns.map((c) => n.column(c.name, meta.name)), where: keysIn(scope, part) }),
     )
-    for (const row of readRows<Values>(result.rows, plan)) found.set(keyString(keyValues(meta, row)), row)
+    for (const row of readRows<Values>(result.rows, plan)) rows.push(row)
   }
+  return rows
+}
+
+/** Reads rows by primary key, keyed by keyString of their key. */
+export async function selectByKeys(ctx: QueryContext, session: Session, keys: unknown[][]): Promise<Map<string, Values>> {
+  const found = new Map<string, Values>()
+  for (const row of await selectRowsByKeys(ctx, session, keys)) found.set(keyString(keyValues(ctx.meta, row)), row)
   return found
 }
 

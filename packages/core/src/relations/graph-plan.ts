@@ -131,19 +131,19 @@ function relationInput(name: string, relation: ResolvedRelation, value: unknown,
 /** The items of a relation value: an array for to-many, one object for to-one. */
 export function itemsOf(input: RelationInput): Values[] {
   const { relation, value } = input
-  const where = `${relation.table}.${relation.name}`
   if (relation.many) {
-    if (!Array.isArray(value)) throw new ValidationError(`${where} is a ${relation.kind} relation: give an array of rows.`)
-    value.forEach((item) => isRow(item, where))
+    if (!Array.isArray(value)) throw new ValidationError(`${relation.table}.${relation.name} is a ${relation.kind} relation: give an array of rows.`)
+    value.forEach((item) => isRow(item, relation))
     return value as Values[]
   }
-  isRow(value, where)
+  isRow(value, relation)
   return [value as Values]
 }
 
-function isRow(value: unknown, where: string): void {
+function isRow(value: unknown, relation: ResolvedRelation): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date) {
-    throw new ValidationError(`${where} takes rows (objects); got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`)
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
+    throw new ValidationError(`${relation.table}.${relation.name} takes rows (objects); got ${got}.`)
   }
 }
 

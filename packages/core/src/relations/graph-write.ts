@@ -7,7 +7,7 @@ import { n } from '../sql/ast.js'
 import { chunk } from '../query/chunk.js'
 import type { QueryContext } from '../query/context.js'
 import { keyPredicate, keyValues } from '../query/keys.js'
-import { insertRows, selectByKeys, updateByKey } from '../query/mutations.js'
+import { insertRows, selectRowsByKeys, updateByKey } from '../query/mutations.js'
 import { columnOf, valueFor } from '../query/where.js'
 import { keyOf } from './eager-load.js'
 import {
@@ -141,7 +141,7 @@ export class GraphWriter {
     const ids = keys.map((key) => keyOf(key)!)
     const unique = new Map(ids.map((id, j) => [id, keys[j]]))
     const found = new Map<string, Values>()
-    for (const row of (await selectByKeys(ctx, this.session, [...unique.values()])).values()) found.set(keyOf(keyValues(meta, row))!, row)
+    for (const row of await selectRowsByKeys(ctx, this.session, [...unique.values()])) found.set(keyOf(keyValues(meta, row))!, row)
     points.forEach((i, j) => {
       i.stored = found.get(ids[j])
       if (!i.stored) throw new NotFoundError(meta.name, keys[j])
@@ -290,12 +290,14 @@ async function insertLinkRows(session: Session, rel: PivotRelation, links: reado
   const extra = extraProps.map((p) => columnOf(meta, p)).filter((c) => !keyColumns.includes(c))
   const unique = new Map<string, Link>()
   for (const link of links) unique.set(keyOf([...link.parent, ...link.related])!, link)
-  const rowOf = (link: Link) => [
-    ...rel.pivotForeignKey.map((c, i) => valueFor(c, link.parent[i])),
-    ...rel.pivotRelatedKey.map((c, i) => valueFor(c, link.related[i])),
-    ...(morph ? [valueFor(morph.column, morph.value)] : []),
-    ...extra.map((c) => valueFor(c, link.values[c.prop])),
-  ]
+  const morphValue = morph && valueFor(morph.column, morph.value)
+  const rowOf = (link: Link) => {
+    const row = rel.pivotForeignKey.map((c, i) => valueFor(c, link.parent[i]))
+    rel.pivotRelatedKey.forEach((c, i) => row.push(valueFor(c, link.related[i])))
+    if (morphValue) row.push(morphValue)
+    for (const c of extra) row.push(valueFor(c, link.values[c.prop]))
+    return row
+  }
   const columns = [...keyColumns, ...extra]
   for (const part of chunk([...unique.values()], Math.floor(session.core.capabilities.maxParameters / columns.length))) {
     await session.run({
