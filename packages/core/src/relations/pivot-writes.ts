@@ -161,43 +161,40 @@ export interface LinkChanges {
 }
 
 /**
+ * Kept links in one `NOT IN` at the most: PostgreSQL tests each row against every one of them in turn (a row-value
+ * list is not hashed), so the delete by parent is used only while that stays small.
+ */
+const MAX_KEPT = 100
+
+/**
  * Deletes the links `detach` of each parent, given all of its links, read under the parents' locks (so no other
- * pivot write changes them before this statement). When no more links stay than go, it deletes by parent: every
- * link of the parents but the kept ones, `fk IN (parents) AND (fk, rk) NOT IN (kept)`, only `fk IN (parents)`
- * when every link goes. Otherwise by pair (deletePairs). The pairs are the costly form on MariaDB: its range
- * optimizer weighs `(fk, rk) IN (pairs)` on both the pivot's primary key and the related key's index, about
- * 3 ms for 150 pairs, against 0.3 ms for the 50 parents' keys (PostgreSQL: 0.7 against 0.2 ms).
+ * pivot write changes them before this statement). When no more links stay than go, and few stay (MAX_KEPT), it
+ * deletes by parent: every link of the parents but the kept ones, `fk IN (parents) AND (fk, rk) NOT IN (kept)`,
+ * only `fk IN (parents)` when every link goes. Otherwise by pair (deletePairs). The pairs are the costly form on
+ * MariaDB: its range optimizer weighs `(fk, rk) IN (pairs)` on both the pivot's primary key and the related key's
+ * index, about 3 ms for 150 pairs, against 0.3 ms for the 50 parents' keys (PostgreSQL: 0.7 against 0.2 ms).
  */
 export async function deleteDetached(session: Session, rel: PivotRelation, changes: readonly LinkChanges[]): Promise<number> {
   const going = changes.filter((c) => c.detach.length > 0)
-  const byPair = () => deletePairs(session, rel, going.flatMap((c) => c.detach.map((related) => ({ parent: c.parent, related }))))
+  const kept = going.flatMap((c) => c.keep.map((related) => [...c.parent, ...related]))
+  const detached = going.reduce((sum, c) => sum + c.detach.length, 0)
+  // NOT IN with a NULL in its list matches nothing.
+  if (going.length === 0 || kept.length > detached || kept.length > MAX_KEPT || kept.some((key) => key.some((v) => v === null || v === undefined))) {
+    return deletePairs(session, rel, going.flatMap((c) => c.detach.map((related) => ({ parent: c.parent, related }))))
+  }
   const columns = [...rel.pivotForeignKey, ...rel.pivotRelatedKey]
-  const limit = session.core.capabilities.maxParameters - 2
-  const cost = (c: LinkChanges) => rel.pivotForeignKey.length + c.keep.length * columns.length
-  let [detached, kept] = [0, 0]
-  for (const c of going) [detached, kept] = [detached + c.detach.length, kept + c.keep.length]
-  // NOT IN with a NULL in its list matches nothing; a kept list past the parameter limit cannot be split.
-  const unusable = (c: LinkChanges) => cost(c) > limit || c.keep.some((related) => related.some((v) => v === null || v === undefined))
-  if (going.length === 0 || kept > detached || going.some(unusable)) return byPair()
+  const keptOf = new Map(going.map((c) => [c.parent, c.keep.map((related) => [...c.parent, ...related])]))
   let total = 0
-  let part: LinkChanges[] = []
-  let size = 0
-  const flush = async () => {
-    const keep = part.flatMap((c) => c.keep.map((related) => [...c.parent, ...related]))
+  // reserved: room for all the kept links and the morph type, whichever parents a statement takes
+  for (const part of chunk(going, perStatement(session, rel.pivotForeignKey.length, kept.length * columns.length + 1))) {
+    const keep = part.flatMap((c) => keptOf.get(c.parent)!)
     const where = andAll([
       parentsIn(rel, part.map((c) => c.parent)),
       keep.length ? n.in(columnsOf(rel, columns), tuples(columns, keep), true) : undefined,
       morphGuard(rel),
     ])
     total += (await session.run({ kind: 'Delete', table: n.table(rel.pivot.meta.name), where })).affectedRows
-    ;[part, size] = [[], 0]
   }
-  for (const c of going) {
-    if (part.length && size + cost(c) > limit) await flush()
-    part.push(c)
-    size += cost(c)
-  }
-  await flush()
   return total
 }
 

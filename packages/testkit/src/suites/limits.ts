@@ -48,5 +48,24 @@ export function limitSuite(options: ConformanceOptions) {
       expect(withAuthor?.author?.name).toBe('Ann')
       expect(withAuthor?.tags.map((g) => g.name)).toEqual(['t0', `t${count - 1}`])
     }, 300_000)
+
+    it('a batch sync over 12,000 parents deletes by their keys, NOT IN the few links kept', async () => {
+      const count = 12_000
+      const ann = await t.db.users.insert({ name: 'Ann', email: 'ann@x' })
+      const [a, b, c] = await t.db.tags.insert([{ name: 'a' }, { name: 'b' }, { name: 'c' }])
+      const posts = await t.db.posts.insert(Array.from({ length: count }, (_, i) => ({ authorId: ann.id, title: `p${i}` })))
+      await t.db.postTags.insert(posts.flatMap((p) => [{ postId: p.id, tagId: a.id }, { postId: p.id, tagId: b.id }]))
+      // every post loses b and gains c; the first 50 keep a, the others lose it
+      t.log.length = 0
+      const results = await t.db.posts.related(posts, 'tags').sync(...posts.map((_, i) => (i < 50 ? [a.id, c.id] : [c.id])))
+      expect(results.every((r, i) => r.attached.length === 1 && r.detached.length === (i < 50 ? 1 : 2))).toBe(true)
+      const deletes = t.log.filter((e) => /^delete/i.test(e.sql))
+      for (const d of deletes) {
+        expect(d.sql).toMatch(/not in/i)
+        expect(d.params.length).toBeLessThanOrEqual(t.dialect.capabilities.maxParameters)
+      }
+      const linked = async (tag: { id: number }) => t.db.postTags.query().where('tagId', tag.id).count()
+      expect([await linked(a), await linked(b), await linked(c)]).toEqual([50, 0, count])
+    }, 300_000)
   })
 }
