@@ -37,6 +37,17 @@ const noColumns: ReadPlan = { props: [], decoders: [], read: () => ({}) }
  */
 export function readPlan(codecs: Codecs, columns: readonly ColumnMeta[]): ReadPlan {
   if (columns.length === 0) return noColumns
+  // Most queries read a table's own column list (the same array each time): found without building a key.
+  let byList = listPlans.get(codecs)
+  if (!byList) listPlans.set(codecs, (byList = new WeakMap()))
+  let plan = byList.get(columns)
+  if (!plan) byList.set(columns, (plan = planByColumns(codecs, columns)))
+  return plan
+}
+
+const listPlans = new WeakMap<Codecs, WeakMap<readonly ColumnMeta[], ReadPlan>>()
+
+function planByColumns(codecs: Codecs, columns: readonly ColumnMeta[]): ReadPlan {
   let perCodecs = planCache.get(codecs)
   if (!perCodecs) planCache.set(codecs, (perCodecs = new WeakMap()))
   let plans = perCodecs.get(columns[0])
