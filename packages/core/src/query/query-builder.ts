@@ -252,7 +252,7 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
   }
 
   /** Decodes the extra select items into the rows and loads what else the query asked for. */
-  protected async readExtras(_rows: R[], _raw: readonly unknown[], _width: number): Promise<void> {}
+  protected readExtras(_rows: R[], _raw: readonly unknown[], _width: number): Promise<void> | void {}
 
   /** The SELECT of this query; `overrides` replace parts of it (the select list and joins they replace are not built). */
   protected selectNode(overrides?: Partial<SelectNode>): SelectNode {
@@ -322,7 +322,8 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
     const result = await session.execute(query, 'array')
     const columns = this.selectedColumns()
     const rows = readRows<R>(result.rows, readPlan(this.ctx.session.core.dialect.codecs, columns))
-    await this.readExtras(rows, result.rows, columns.length)
+    const loading = this.readExtras(rows, result.rows, columns.length)
+    if (loading) await loading
     return rows
   }
 
@@ -342,7 +343,8 @@ export class BaseQueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Ro
 
   /** The row with this primary key: a plain key lookup (the key is unique, so no ORDER BY or LIMIT). */
   async find(key: unknown): Promise<R | null> {
-    const rows = await this.add(false, keyPredicate(scopeOf(this.ctx), key)).next({ byKey: true }).get()
+    const clauses = [...this.state.clauses, { or: false, expr: keyPredicate(scopeOf(this.ctx), key) }]
+    const rows = await this.next({ clauses, byKey: true }).get()
     return rows[0] ?? null
   }
 

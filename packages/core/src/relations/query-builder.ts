@@ -92,11 +92,13 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     return keys.length ? [...super.selectedColumns(), ...keys] : super.selectedColumns()
   }
 
-  override async get() {
-    const rows = await super.get()
+  override get() {
     const keys = this.eagerKeys()
-    if (keys.length) for (const row of rows) for (const c of keys) delete (row as Record<string, unknown>)[c.prop]
-    return rows
+    if (keys.length === 0) return super.get()
+    return super.get().then((rows) => {
+      for (const row of rows) for (const c of keys) delete (row as Record<string, unknown>)[c.prop]
+      return rows
+    })
   }
 
   // ---- eager loading ----------------------------------------------------------------------------
@@ -270,9 +272,14 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     return this.joinNodesFor(this.plan.joins)
   }
 
-  protected override async readExtras(rows: any[], raw: readonly unknown[], width: number): Promise<void> {
+  protected override readExtras(rows: any[], raw: readonly unknown[], width: number): Promise<void> | void {
     const { joins, eager, underJoins } = this.plan
     this.decodeFor(rows, raw, width, joins)
+    // Nothing left to load (a plain read, or one whose relations were all joined): no await, no extra tick.
+    if (underJoins.length > 0 || eager.size > 0) return this.loadRest(rows, eager, underJoins)
+  }
+
+  private async loadRest(rows: any[], eager: EagerTree, underJoins: LoadPlan['underJoins']): Promise<void> {
     for (const [join, tree] of underJoins) {
       const joined = rows.map((row) => row[join.name]).filter((row) => row !== null)
       const { target, targetMeta } = join.link
