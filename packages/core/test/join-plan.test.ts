@@ -51,6 +51,21 @@ describe("eagerStrategy 'auto': a one-row read loads unique to-one relations wit
     expect(joins(auto.posts.query().join('author').with('author').toSQL().sql)).toEqual(['LEFT JOIN "users"'])
   })
 
+  it('a with() path is planned against its own schema: the cached tree of one schema never serves another', () => {
+    // Same table key and relation name, but here `profile` is a hasOne on a foreign key that is not unique.
+    const loose = table('profiles', { id: col.id(), userId: col.bigint(), bio: col.string() })
+    const other = createDb({
+      schema: defineSchema({ users, profiles: loose }, (r) => ({ users: { profile: r.hasOne('profiles') } })),
+      dialect: fakeDialect(),
+    })
+    for (let i = 0; i < 2; i++) {
+      expect(joins(auto.users.query().with('profile').limit(1).toSQL().sql)).toEqual(['LEFT JOIN "profiles"'])
+      expect(joins(other.users.query().with('profile').limit(1).toSQL().sql)).toEqual([])
+    }
+    expect(joins(auto.users.query().with('profile').with('avatar').limit(1).toSQL().sql)).toEqual(['LEFT JOIN "profiles"', 'LEFT JOIN "images"'])
+    expect(joins(auto.users.query().with('avatar').with('profile').limit(1).toSQL().sql)).toEqual(['LEFT JOIN "images"', 'LEFT JOIN "profiles"'])
+  })
+
   it('an unknown eagerStrategy is a ValidationError', () => {
     expect(() => createDb({ schema, dialect: fakeDialect(), eagerStrategy: 'json' as never })).toThrow(/Unknown eagerStrategy "json". Valid: auto, keyed/)
   })

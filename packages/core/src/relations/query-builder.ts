@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js'
 import type { AnySchema } from '../schema/define-schema.js'
-import type { ColumnMeta, TableMeta } from '../schema/table.js'
+import type { ColumnMeta } from '../schema/table.js'
 import { n, type ExprNode, type JoinNode, type SelectNode } from '../sql/ast.js'
 import { BaseQueryBuilder, type QueryState } from '../query/query-builder.js'
 import { scopeOf, type QueryContext } from '../query/context.js'
@@ -345,21 +345,26 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
   }
 }
 
-const fromEmpty = new WeakMap<TableMeta, Map<string, EagerTree>>()
+const fromEmpty = new WeakMap<AnySchema, Map<string, Map<string, EagerTree>>>()
 const fromTree = new WeakMap<EagerTree, Map<string, EagerTree>>()
 
 /**
  * The tree with one more path (no constraint). The same `with('a.b')` gives the same tree every time, so it is
  * built and checked once per starting tree and path and then shared (trees are never changed, only copied):
- * the join plan is cached per tree too. An empty tree is keyed by the table; any other belongs to one table.
+ * the join plan is cached per tree too. The empty tree is shared by every table, so paths from it are kept per
+ * schema and table (a table definition may be used by several schemas, with other relations); any other tree
+ * was built for one table of one schema.
  */
 function withPath(ctx: QueryContext, tree: EagerTree, path: string): EagerTree {
-  const perMeta = tree.size === 0 ? fromEmpty : undefined
-  let paths = perMeta ? perMeta.get(ctx.meta) : fromTree.get(tree)
-  if (!paths) {
-    paths = new Map()
-    if (perMeta) perMeta.set(ctx.meta, paths)
-    else fromTree.set(tree, paths)
+  let paths: Map<string, EagerTree> | undefined
+  if (tree.size === 0) {
+    let tables = fromEmpty.get(ctx.schema)
+    if (!tables) fromEmpty.set(ctx.schema, (tables = new Map()))
+    paths = tables.get(ctx.tableKey)
+    if (!paths) tables.set(ctx.tableKey, (paths = new Map()))
+  } else {
+    paths = fromTree.get(tree)
+    if (!paths) fromTree.set(tree, (paths = new Map()))
   }
   let next = paths.get(path)
   if (!next) paths.set(path, (next = addPath(ctx.schema, ctx.tableKey, tree, path)))
