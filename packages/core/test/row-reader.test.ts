@@ -35,4 +35,12 @@ describe('readRows', () => {
     expect(plan.read(['x', 3n, 'b', 0], 1)).toEqual({ id: 3, 'na"me': 'b', on: false })
     expect(readPlan(codecs, []).read([1], 0)).toEqual({})
   })
+
+  it('writes any property name as a name, never as code', () => {
+    const odd = ['a\\b', "it's", '"]; throw 1; //', 'line\nbreak', '\u2028', '${x}', '']
+    const plan = readPlan(codecs, odd.map((prop) => column(prop, 'integer')))
+    const row = plan.read(odd.map((_, i) => BigInt(i)), 0)
+    expect(Object.keys(row)).toEqual(odd)
+    expect(Object.values(row)).toEqual(odd.map((_, i) => i))
+  })
 })
