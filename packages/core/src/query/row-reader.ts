@@ -26,6 +26,7 @@ export function decoderOf(codecs: Codecs, column: ColumnMeta): Decoder | undefin
   return decoder ?? undefined
 }
 
+const listPlans = new WeakMap<Codecs, WeakMap<readonly ColumnMeta[], ReadPlan>>()
 const planCache = new WeakMap<Codecs, WeakMap<ColumnMeta, Map<string, ReadPlan>>>()
 const columnIds = new WeakMap<ColumnMeta, number>()
 let nextColumnId = 0
@@ -33,7 +34,8 @@ const noColumns: ReadPlan = { props: [], decoders: [], read: () => ({}) }
 
 /**
  * The plan of a select list, made once per list of columns and dialect (kept under the list's first column, so
- * it goes with its schema).
+ * it goes with its schema). An array seen before is found by identity; a new array of the same columns (a
+ * select list built per query) gets the same plan through its column-id key.
  */
 export function readPlan(codecs: Codecs, columns: readonly ColumnMeta[]): ReadPlan {
   if (columns.length === 0) return noColumns
@@ -44,8 +46,6 @@ export function readPlan(codecs: Codecs, columns: readonly ColumnMeta[]): ReadPl
   if (!plan) byList.set(columns, (plan = planByColumns(codecs, columns)))
   return plan
 }
-
-const listPlans = new WeakMap<Codecs, WeakMap<readonly ColumnMeta[], ReadPlan>>()
 
 function planByColumns(codecs: Codecs, columns: readonly ColumnMeta[]): ReadPlan {
   let perCodecs = planCache.get(codecs)
