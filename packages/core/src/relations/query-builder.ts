@@ -4,7 +4,7 @@ import type { ColumnMeta } from '../schema/table.js'
 import { n, type ExprNode, type JoinNode, type SelectNode } from '../sql/ast.js'
 import { BaseQueryBuilder, type QueryState } from '../query/query-builder.js'
 import { scopeOf, type QueryContext } from '../query/context.js'
-import { readPlan, readRows } from '../query/row-reader.js'
+import { readPlan } from '../query/row-reader.js'
 import { checkDirection, checkOperator, columnOf, comparison } from '../query/where.js'
 import type { ColumnName, Row, TableKey, TableOf } from '../query/types.js'
 import { aggregateOf, type Aggregate, type AggregateFn } from './aggregates.js'
@@ -318,12 +318,13 @@ export class QueryBuilder<S extends AnySchema, K extends TableKey<S>, R = Row<S,
     }
     const codecs = this.ctx.session.core.dialect.codecs
     for (const j of joins) {
-      const columns = j.link.targetMeta.columns
+      const { columns, primaryKey } = j.link.targetMeta
       const plan = readPlan(codecs, columns)
-      const slices = raw.map((values) => (values as unknown[]).slice(offset, offset + columns.length))
-      const read = readRows<Record<string, unknown>>(slices, plan)
-      const pk = j.link.targetMeta.primaryKey
-      read.forEach((row, i) => (rows[i][j.name] = pk.every((p) => row[p] === null) ? null : row))
+      // The joined row is read in place from its columns in the select list; no match (a key of nulls) is null.
+      for (let i = 0; i < raw.length; i++) {
+        const row = plan.read(raw[i] as unknown[], offset)
+        rows[i][j.name] = primaryKey.every((p) => row[p] === null) ? null : row
+      }
       offset += columns.length
     }
   }
